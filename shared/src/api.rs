@@ -1,0 +1,224 @@
+//! Request and response bodies of the HTTP API (see the table in `DESIGN.md`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::{AccountId, AppKey, DeploymentId, TenantId};
+
+/// Body of `POST /link-token`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkTokenRequest {
+    /// Whose accounts this session may connect.
+    pub tenant_id: TenantId,
+    /// Only list this deployment's apps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<DeploymentId>,
+    /// Only list apps of this category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Shown on the hosted page ("Connect your accounts to Acme").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
+    /// The person's name, shown on the hosted page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Where the hosted page sends the person after a connection (`?account_id=…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<String>,
+    /// Lifetime in seconds: default 4 hours, at most 30 days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<u64>,
+}
+
+/// Answer of `POST /link-token` (201).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LinkTokenResponse {
+    /// The opaque token; the server keeps only its hash.
+    pub link_token: String,
+    /// RFC 3339.
+    pub expires_at: String,
+    /// The hosted connect page for this token.
+    pub connect_url: String,
+}
+
+/// Body of `POST /widget/session`: the IntegryJS-style start.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WidgetSessionRequest {
+    /// Must equal the server's `security.app_id`.
+    pub app_id: String,
+    /// Becomes the tenant id.
+    pub user_id: String,
+    /// Hex HMAC-SHA256 of `user_id` under `security.app_secret`.
+    pub hash: String,
+    /// Only list this deployment's apps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<DeploymentId>,
+}
+
+/// Answer of `POST /widget/session`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WidgetSessionResponse {
+    /// A short-lived link token for this browser session.
+    pub link_token: String,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+/// Answer of `GET /widget/session`: what the widget needs to know about its own token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The tenant the token is bound to.
+    pub tenant_id: TenantId,
+    /// Shown on the hosted page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
+    /// Where the hosted page goes after a connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<String>,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+/// How an app's credentials are obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMode {
+    /// Authorization code with PKCE, in a popup.
+    Oauth2,
+    /// An API key typed into a form.
+    ApiKey,
+    /// A username and password (HTTP basic) typed into a form.
+    Basic,
+}
+
+/// One input of an API-key or basic-auth form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormField {
+    /// Key in `ConnectRequest::fields`.
+    pub name: String,
+    /// Visible label.
+    pub label: String,
+    /// Masked input, never echoed back.
+    #[serde(default)]
+    pub secret: bool,
+}
+
+/// One entry of `GET /widget/apps`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WidgetApp {
+    /// The app's slug.
+    pub key: AppKey,
+    /// Display name, also the accessible name of its button.
+    pub name: String,
+    /// e.g. `crm`, `hris`.
+    pub category: String,
+    /// Absolute URL of the logo.
+    pub logo_url: String,
+    /// Popup or form.
+    pub auth_mode: AuthMode,
+    /// The form's inputs for API-key and basic apps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FormField>>,
+    /// Whether this tenant already has an account for the app.
+    pub connected: bool,
+}
+
+/// Body of `POST /widget/connect/{app}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ConnectRequest {
+    /// Form values for API-key and basic apps; absent for OAuth apps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// Answer of `POST /widget/connect/{app}` for an OAuth app.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConnectStarted {
+    /// Identifies the attempt in the popup message and `GET /widget/attempts/{id}`.
+    pub attempt_id: String,
+    /// Where to point the popup.
+    pub popup_url: String,
+}
+
+/// Stored status of an integrated account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    /// The last verification call returned 2xx.
+    Verified,
+    /// Credentials were obtained but the verification call did not return 2xx.
+    VerificationFailed,
+    /// The provider rejected a refresh: the person must connect again.
+    NeedsReauth,
+}
+
+impl AccountStatus {
+    /// The value as stored and sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Verified => "verified",
+            Self::VerificationFailed => "verification_failed",
+            Self::NeedsReauth => "needs_reauth",
+        }
+    }
+
+    /// Parses the stored value.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "verified" => Some(Self::Verified),
+            "verification_failed" => Some(Self::VerificationFailed),
+            "needs_reauth" => Some(Self::NeedsReauth),
+            _ => None,
+        }
+    }
+}
+
+/// An integrated account as the backend API shows it: never the credentials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntegratedAccount {
+    /// `acc_…`.
+    pub account_id: AccountId,
+    /// Numeric id, as IntegryJS reports `authorizationId`.
+    pub authorization_id: i64,
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Catalog app.
+    pub app: AppKey,
+    /// Who the account is at the provider.
+    pub identity: String,
+    /// Outcome of the last verification or refresh.
+    pub status: AccountStatus,
+    /// RFC 3339.
+    pub connected_at: String,
+    /// RFC 3339; absent when never verified.
+    #[serde(default)]
+    pub verified_at: Option<String>,
+    /// RFC 3339 expiry of the access token, when the provider gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+}
+
+/// Answer of `GET /integrated-accounts`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccountPage {
+    /// This page.
+    pub items: Vec<IntegratedAccount>,
+    /// Pass as `start_key` for the next page; absent on the last one.
+    pub next_start_key: Option<String>,
+}
+
+/// Every error body: `{"error": {"code", "message"}}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// Machine-readable code and human-readable message.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Stable, snake_case, e.g. `invalid_link_token`.
+    pub code: String,
+    /// One sentence that says what to fix.
+    pub message: String,
+}
