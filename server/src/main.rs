@@ -1,1 +1,103 @@
-fn main() {}
+//! `plugboard [--config FILE] [serve]` and `plugboard [--config FILE] api-key create [--label L]`.
+//! Two commands need no argument-parsing crate.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use plugboard_server::store::api_keys;
+use plugboard_server::{Config, Server, db};
+
+const USAGE: &str = "usage: plugboard [--config FILE] [serve | api-key create [--label LABEL]]\n\
+                     The config file may also be named by PLUGBOARD_CONFIG; see README.md for its keys.";
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "plugboard_server=info,tower_http=warn".into()),
+        )
+        .init();
+    if let Err(err) = run().await {
+        eprintln!("plugboard: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut config_path = std::env::var_os("PLUGBOARD_CONFIG").map(PathBuf::from);
+    if let Some(i) = args.iter().position(|a| a == "--config") {
+        config_path = Some(
+            args.get(i + 1)
+                .context("--config needs a file name")?
+                .into(),
+        );
+        args.drain(i..=i + 1);
+    }
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
+    let config = Config::load(config_path.as_deref())?;
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] | ["serve"] => serve(config).await,
+        ["api-key", "create", rest @ ..] => {
+            let label = match rest {
+                ["--label", label] => *label,
+                [] => "created from the command line",
+                _ => bail!("{USAGE}"),
+            };
+            let pool = db::connect(&config.server.database_url).await?;
+            println!("{}", api_keys::create(&pool, label).await?);
+            eprintln!("Store this key now: Plugboard keeps only its hash.");
+            Ok(())
+        }
+        _ => bail!("{USAGE}"),
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let server = Server::build(config).await?;
+    let base = server.state.base_url.clone();
+    let dev_key = development_api_key(&server).await?;
+    println!("plugboard listening on http://{}", server.addr);
+    println!("  demo host page:  {base}/demo");
+    println!("  API:             {base}/integrated-accounts, {base}/link-token");
+    if let Some(key) = dev_key {
+        println!("  development API key: {key}");
+    }
+    server.run().await
+}
+
+/// With no API key configured or created, makes one for local use and keeps it in a file
+/// beside the master key so the next start can print it again.
+async fn development_api_key(server: &Server) -> anyhow::Result<Option<String>> {
+    let state = &server.state;
+    if !state.configured_api_keys.is_empty() {
+        return Ok(None);
+    }
+    let dir = state
+        .config
+        .security
+        .master_key_file
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let file = dir.join("dev-api-key");
+    if let Ok(key) = std::fs::read_to_string(&file) {
+        return Ok(Some(key.trim().to_owned()));
+    }
+    if api_keys::count(&state.pool).await? > 0 {
+        return Ok(None);
+    }
+    let key = api_keys::create(&state.pool, "development").await?;
+    std::fs::create_dir_all(&dir)?;
+    plugboard_server::startup::write_private(&file, &key)?;
+    Ok(Some(key))
+}

@@ -1,0 +1,319 @@
+//! Typed configuration: defaults, then the optional TOML file, then `PLUGBOARD_<SECTION>_<KEY>`
+//! environment variables. Bad input stops start-up with a message naming the source, the
+//! key and the fix, because an operator reads it once, in a terminal, at deploy time.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use plugboard_shared::{AppKey, DeploymentId};
+use secrecy::SecretString;
+use serde::Deserialize;
+use url::Url;
+
+use crate::catalog::ProviderDef;
+
+/// Everything the server reads at start-up.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub server: ServerConfig,
+    #[serde(default)]
+    pub security: SecurityConfig,
+    /// Catalog additions and overrides.
+    #[serde(default)]
+    pub providers: Vec<ProviderDef>,
+    /// Client credentials that enable an app, by app key.
+    #[serde(default)]
+    pub apps: BTreeMap<String, AppCredentials>,
+    #[serde(default)]
+    pub deployments: Vec<Deployment>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    pub bind: SocketAddr,
+    /// Base of redirect URIs, popup and connect URLs.
+    pub public_url: Url,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Host pages allowed to embed the widget, as origins (`https://app.example.com`).
+    pub allowed_origins: Vec<String>,
+    /// The host's own app: never listed.
+    pub own_app: Option<String>,
+    /// The built-in sandbox provider.
+    pub sandbox: bool,
+    /// Static files (widget loader, wasm bundle, logos, demo page).
+    pub public_dir: PathBuf,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            bind: ([127, 0, 0, 1], 8080).into(),
+            public_url: Url::parse("http://127.0.0.1:8080").expect("valid default"),
+            database_url: "sqlite://data/plugboard.db".into(),
+            allowed_origins: Vec::new(),
+            own_app: None,
+            sandbox: true,
+            public_dir: PathBuf::from("public"),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    /// Read (or created, for local use) when `master_key` is not given.
+    pub master_key_file: PathBuf,
+    /// Base64 of 32 bytes; also `PLUGBOARD_MASTER_KEY`.
+    pub master_key: Option<SecretString>,
+    /// Backend API keys, besides those created with `plugboard api-key create`.
+    pub api_keys: Vec<SecretString>,
+    /// Public id for Integry-style sessions.
+    pub app_id: Option<String>,
+    /// HMAC secret for Integry-style sessions' `hash`.
+    pub app_secret: Option<SecretString>,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        Self {
+            master_key_file: PathBuf::from("data/master.key"),
+            master_key: None,
+            api_keys: Vec::new(),
+            app_id: None,
+            app_secret: None,
+        }
+    }
+}
+
+/// OAuth client credentials for one app.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppCredentials {
+    pub client_id: String,
+    pub client_secret: Option<SecretString>,
+    /// Name of an environment variable holding the secret.
+    pub client_secret_env: Option<String>,
+}
+
+/// A named set of enabled apps.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deployment {
+    pub id: DeploymentId,
+    #[serde(default = "yes")]
+    pub active: bool,
+    pub apps: Vec<AppKey>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Keys whose environment value is a comma-separated list.
+const LIST_KEYS: [&str; 2] = ["allowed_origins", "api_keys"];
+const SECTIONS: [&str; 2] = ["server", "security"];
+
+impl Config {
+    /// Reads `path` (if any) and the process environment.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        Self::from_sources(path, &env)
+    }
+
+    /// Same as [`Config::load`] with an explicit environment, for tests.
+    pub fn from_sources(path: Option<&Path>, env: &[(String, String)]) -> anyhow::Result<Self> {
+        let source = path.map_or_else(|| "the environment".to_owned(), |p| p.display().to_string());
+        let mut table = match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read config file {}", path.display()))?;
+                text.parse::<toml::Table>()
+                    .with_context(|| format!("{source}: not valid TOML"))?
+            }
+            None => toml::Table::new(),
+        };
+        apply_env(&mut table, env)?;
+        let config: Config = table
+            .try_into()
+            .map_err(|e: toml::de::Error| anyhow::anyhow!("{source}: {}", e.message()))?;
+        config
+            .check()
+            .with_context(|| format!("invalid configuration in {source}"))?;
+        Ok(config)
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        let url = &self.server.public_url;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            bail!("server.public_url must be an http(s) URL such as https://connect.example.com");
+        }
+        for origin in &self.server.allowed_origins {
+            parse_origin(origin).with_context(|| {
+                format!("server.allowed_origins: {origin:?} is not an origin like https://app.example.com")
+            })?;
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for deployment in &self.deployments {
+            if !seen.insert(deployment.id.as_str()) {
+                bail!(
+                    "deployments: id {:?} appears twice; give each deployment its own id",
+                    deployment.id.as_str()
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The origin (scheme://host[:port]) of `public_url`.
+    pub fn own_origin(&self) -> String {
+        self.server.public_url.origin().ascii_serialization()
+    }
+
+    /// Allowed host origins in their canonical form.
+    pub fn allowed_origins(&self) -> Vec<String> {
+        self.server
+            .allowed_origins
+            .iter()
+            .filter_map(|o| parse_origin(o).ok())
+            .collect()
+    }
+
+    /// `public_url` without a trailing slash, for building absolute URLs.
+    pub fn base_url(&self) -> String {
+        self.server
+            .public_url
+            .as_str()
+            .trim_end_matches('/')
+            .to_owned()
+    }
+}
+
+/// Canonical `scheme://host[:port]` of an origin string; rejects paths and non-http schemes.
+pub fn parse_origin(value: &str) -> anyhow::Result<String> {
+    let url = Url::parse(value)?;
+    let bare = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || !bare {
+        bail!("not an origin");
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// Overlays `PLUGBOARD_SERVER_*` / `PLUGBOARD_SECURITY_*` (and `PLUGBOARD_MASTER_KEY`).
+fn apply_env(table: &mut toml::Table, env: &[(String, String)]) -> anyhow::Result<()> {
+    for (name, value) in env {
+        let Some(rest) = name.strip_prefix("PLUGBOARD_") else {
+            continue;
+        };
+        let rest = if rest == "MASTER_KEY" {
+            "SECURITY_MASTER_KEY"
+        } else {
+            rest
+        };
+        let Some((section, key)) = SECTIONS.iter().find_map(|s| {
+            rest.strip_prefix(&s.to_uppercase())
+                .and_then(|k| k.strip_prefix('_'))
+                .map(|k| (*s, k))
+        }) else {
+            continue;
+        };
+        let key = key.to_lowercase();
+        let entry = table
+            .entry(section)
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+            .as_table_mut()
+            .with_context(|| format!("[{section}] must be a table"))?;
+        entry.insert(key.clone(), env_value(&key, value));
+    }
+    Ok(())
+}
+
+fn env_value(key: &str, value: &str) -> toml::Value {
+    if LIST_KEYS.contains(&key) {
+        let items = value.split(',').map(str::trim).filter(|s| !s.is_empty());
+        return toml::Value::Array(items.map(|s| toml::Value::String(s.to_owned())).collect());
+    }
+    match value {
+        "true" => toml::Value::Boolean(true),
+        "false" => toml::Value::Boolean(false),
+        _ => toml::Value::String(value.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_suit_local_use() {
+        let config = Config::from_sources(None, &[]).unwrap();
+        assert_eq!(config.server.bind.to_string(), "127.0.0.1:8080");
+        assert!(config.server.sandbox);
+        assert_eq!(config.own_origin(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn env_overrides_every_section() {
+        let config = Config::from_sources(
+            None,
+            &env(&[
+                ("PLUGBOARD_SERVER_BIND", "127.0.0.1:9999"),
+                (
+                    "PLUGBOARD_SERVER_ALLOWED_ORIGINS",
+                    "http://localhost:3000, https://app.example.com",
+                ),
+                ("PLUGBOARD_SERVER_SANDBOX", "false"),
+                ("PLUGBOARD_SECURITY_APP_ID", "acme"),
+                ("PLUGBOARD_MASTER_KEY", "abc"),
+                ("UNRELATED", "x"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.server.bind.port(), 9999);
+        assert_eq!(
+            config.allowed_origins(),
+            ["http://localhost:3000", "https://app.example.com"]
+        );
+        assert!(!config.server.sandbox);
+        assert_eq!(config.security.app_id.as_deref(), Some("acme"));
+        assert!(config.security.master_key.is_some());
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_the_key() {
+        let err = Config::from_sources(None, &env(&[("PLUGBOARD_SERVER_BINDD", "x")])).unwrap_err();
+        assert!(format!("{err:#}").contains("bindd"), "{err:#}");
+        let err = Config::from_sources(
+            None,
+            &env(&[("PLUGBOARD_SERVER_ALLOWED_ORIGINS", "localhost")]),
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("allowed_origins"), "{err:#}");
+    }
+
+    #[test]
+    fn origins_are_canonical() {
+        assert_eq!(
+            parse_origin("https://App.Example.com").unwrap(),
+            "https://app.example.com"
+        );
+        assert_eq!(
+            parse_origin("http://localhost:3000/").unwrap(),
+            "http://localhost:3000"
+        );
+        assert!(parse_origin("https://a.com/path").is_err());
+        assert!(parse_origin("javascript:alert(1)").is_err());
+    }
+}

@@ -1,0 +1,102 @@
+//! Finishing a connection, the same for the OAuth callback and the API-key form: verify
+//! the new credentials with a protected call, store them (sealed), record the attempt's
+//! outcome, and answer the message the widget turns into a host event.
+
+use plugboard_shared::{
+    AccountStatus, AppKey, AuthorizationEvent, ConnectResult, FailureEvent, FailureReason,
+    PopupMessage, ResultPayload, TenantId,
+};
+
+use crate::catalog::ProviderDef;
+use crate::credentials::Credentials;
+use crate::error::ApiResult;
+use crate::state::AppState;
+use crate::store::{accounts, attempts};
+use crate::verify::{Verification, verify_authorization};
+
+/// Who is connecting what, in which attempt.
+pub struct Connection<'a> {
+    pub attempt_id: &'a str,
+    pub tenant_id: &'a TenantId,
+    pub app: &'a ProviderDef,
+}
+
+/// Verifies and stores `credentials`; a failed verification is stored too (status
+/// `verification_failed`) so the host can see and retry it.
+pub async fn complete(
+    state: &AppState,
+    connection: &Connection<'_>,
+    credentials: Credentials,
+    expires_at: Option<i64>,
+) -> ApiResult<PopupMessage> {
+    let verification = verify_authorization(&state.http, connection.app, &credentials).await;
+    let (status, identity, result) = match &verification {
+        Verification::Verified { identity } => (
+            AccountStatus::Verified,
+            identity.as_str(),
+            ConnectResult::Authorized,
+        ),
+        Verification::Failed { detail } => {
+            tracing::info!(app = %connection.app.key, %detail, "verification failed");
+            (
+                AccountStatus::VerificationFailed,
+                "",
+                ConnectResult::VerificationFailed,
+            )
+        }
+    };
+    let new = accounts::NewAccount {
+        tenant_id: connection.tenant_id,
+        app: &connection.app.key,
+        identity,
+        status,
+        credentials: &credentials,
+        expires_at,
+    };
+    let (row, already_exists) = accounts::upsert(&state.pool, &state.key, &new).await?;
+    let payload = ResultPayload::Authorization(AuthorizationEvent {
+        identity: row.identity.clone(),
+        authorization_id: row.authorization_id,
+        flow_id: None,
+        already_exists,
+        account_id: row.account_id.clone(),
+        app: row.app.clone(),
+    });
+    tracing::info!(app = %row.app, account_id = %row.account_id, status = status.as_str(), already_exists, "account stored");
+    record(state, connection.attempt_id, result, payload).await
+}
+
+/// Ends an attempt without credentials (denied, provider error…).
+pub async fn fail(
+    state: &AppState,
+    attempt_id: &str,
+    app: &AppKey,
+    reason: FailureReason,
+    message: Option<String>,
+) -> ApiResult<PopupMessage> {
+    let payload = ResultPayload::Failure(FailureEvent {
+        app: app.to_string(),
+        reason,
+        message,
+    });
+    record(state, attempt_id, ConnectResult::Error, payload).await
+}
+
+async fn record(
+    state: &AppState,
+    attempt_id: &str,
+    result: ConnectResult,
+    payload: ResultPayload,
+) -> ApiResult<PopupMessage> {
+    let message = PopupMessage::new(attempt_id, result, payload);
+    let result_text = serde_json::to_value(result).map_err(anyhow::Error::from)?;
+    let payload_text = serde_json::to_string(&message.payload).map_err(anyhow::Error::from)?;
+    attempts::record_outcome(
+        &state.pool,
+        attempt_id,
+        result_text.as_str().unwrap_or_default(),
+        &payload_text,
+    )
+    .await?;
+    Ok(message)
+}

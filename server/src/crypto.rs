@@ -1,0 +1,182 @@
+//! Secrets at rest and on the wire: AES-256-GCM for stored credentials, SHA-256 for
+//! tokens we only need to recognise, HMAC-SHA256 for Integry-style session hashes.
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use anyhow::{Context, bail};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// Layout version of a sealed blob, so a later format can coexist with this one.
+const SEALED_V1: u8 = 1;
+const NONCE_LEN: usize = 12;
+
+/// The key that encrypts every stored credential.
+#[derive(Clone)]
+pub struct MasterKey {
+    cipher: Aes256Gcm,
+    /// HMAC key for [`MasterKey::derive`]; itself derived, so the AES key never signs.
+    derivation: [u8; 32],
+}
+
+impl std::fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MasterKey([redacted])")
+    }
+}
+
+impl MasterKey {
+    /// From 32 raw bytes.
+    pub fn from_bytes(bytes: &[u8]) -> anyhow::Result<Self> {
+        if bytes.len() != 32 {
+            bail!("the master key must be 32 bytes, got {}", bytes.len());
+        }
+        let derivation = hmac_raw(bytes, b"plugboard key derivation v1");
+        Ok(Self {
+            cipher: Aes256Gcm::new_from_slice(bytes).expect("length checked"),
+            derivation,
+        })
+    }
+
+    /// From base64 text (standard alphabet, as `openssl rand -base64 32` prints).
+    pub fn from_base64(text: &str) -> anyhow::Result<Self> {
+        let bytes = STANDARD
+            .decode(text.trim())
+            .context("the master key is not valid base64")?;
+        Self::from_bytes(&bytes)
+    }
+
+    /// Encrypts `plaintext`; `context` (e.g. the account id) must be given again to open
+    /// it, so a blob copied to another row does not decrypt.
+    pub fn seal(&self, plaintext: &[u8], context: &[u8]) -> Vec<u8> {
+        let mut nonce = [0u8; NONCE_LEN];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let ciphertext = self
+            .cipher
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: context,
+                },
+            )
+            .expect("AES-GCM encryption of an in-memory buffer cannot fail");
+        let mut sealed = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
+        sealed.push(SEALED_V1);
+        sealed.extend_from_slice(&nonce);
+        sealed.extend_from_slice(&ciphertext);
+        sealed
+    }
+
+    /// Decrypts what [`MasterKey::seal`] produced with the same `context`.
+    pub fn open(&self, sealed: &[u8], context: &[u8]) -> anyhow::Result<Vec<u8>> {
+        let Some((&SEALED_V1, rest)) = sealed.split_first() else {
+            bail!("unknown sealed format")
+        };
+        if rest.len() < NONCE_LEN {
+            bail!("sealed blob too short");
+        }
+        let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
+        self.cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: context,
+                },
+            )
+            .map_err(|_| anyhow::anyhow!("credentials do not decrypt under this master key"))
+    }
+
+    /// A key for a purpose of its own (e.g. signing sandbox tokens), so one secret never
+    /// serves two uses.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        hmac_raw(&self.derivation, purpose.as_bytes())
+    }
+}
+
+/// 32 random bytes, fresh.
+pub fn random_key() -> [u8; 32] {
+    let mut key = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    key
+}
+
+/// An unguessable token: `prefix` + 32 CSPRNG bytes in URL-safe base64.
+pub fn random_token(prefix: &str) -> String {
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(random_key()))
+}
+
+/// How tokens are stored: they carry 256 bits of entropy, so a plain SHA-256 suffices
+/// (no password hashing needed) and lookups stay an index hit.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Checks an Integry-style `hash` = hex HMAC-SHA256(key = app_secret, message = user_id),
+/// in constant time.
+pub fn session_hash_matches(app_secret: &str, user_id: &str, hash_hex: &str) -> bool {
+    let Ok(given) = hex::decode(hash_hex.trim()) else {
+        return false;
+    };
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(app_secret.as_bytes()).expect("any key length");
+    mac.update(user_id.as_bytes());
+    mac.verify_slice(&given).is_ok()
+}
+
+/// Raw HMAC-SHA256.
+pub fn hmac_raw(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("any key length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
+/// Hex HMAC-SHA256, as hosts compute the session `hash`.
+pub fn hmac_hex(key: &[u8], message: &[u8]) -> String {
+    hex::encode(hmac_raw(key, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seal_round_trips_and_binds_its_context() {
+        let key = MasterKey::from_bytes(&random_key()).unwrap();
+        let sealed = key.seal(b"access-token", b"acc_1");
+        assert!(!sealed.windows(12).any(|w| w == b"access-token"));
+        assert_eq!(key.open(&sealed, b"acc_1").unwrap(), b"access-token");
+        assert!(key.open(&sealed, b"acc_2").is_err());
+        let other = MasterKey::from_bytes(&random_key()).unwrap();
+        assert!(other.open(&sealed, b"acc_1").is_err());
+    }
+
+    #[test]
+    fn master_key_must_be_32_bytes_of_base64() {
+        assert!(MasterKey::from_base64(&STANDARD.encode([7u8; 32])).is_ok());
+        assert!(MasterKey::from_base64(&STANDARD.encode([7u8; 16])).is_err());
+        assert!(MasterKey::from_base64("not base64!").is_err());
+    }
+
+    #[test]
+    fn session_hash_is_hex_hmac_of_the_user_id() {
+        let hash = hmac_hex(b"s3cret", b"user-1");
+        assert!(session_hash_matches("s3cret", "user-1", &hash));
+        assert!(!session_hash_matches("s3cret", "user-2", &hash));
+        assert!(!session_hash_matches("other", "user-1", &hash));
+        assert!(!session_hash_matches("s3cret", "user-1", "zz"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashes_stable() {
+        let a = random_token("lt_");
+        assert!(a.starts_with("lt_") && a.len() > 40);
+        assert_ne!(a, random_token("lt_"));
+        assert_eq!(token_hash(&a), token_hash(&a));
+        assert_eq!(token_hash(&a).len(), 64);
+    }
+}

@@ -1,0 +1,92 @@
+//! The host backend's view of integrated accounts. Credentials never leave through here.
+
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use axum_extra::extract::WithRejection;
+use plugboard_shared::{
+    AccountId, AccountPage, AccountStatus, AppKey, IntegratedAccount, TenantId,
+};
+use serde::Deserialize;
+
+use crate::auth::Backend;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::store::accounts::{self, Filter};
+
+const DEFAULT_PAGE: i64 = 50;
+const MAX_PAGE: i64 = 200;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/integrated-accounts", get(list))
+        .route("/integrated-accounts/{account_id}", get(show))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    tenant_id: Option<TenantId>,
+    app: Option<AppKey>,
+    status: Option<AccountStatus>,
+    start_key: Option<String>,
+    limit: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    _backend: Backend,
+    WithRejection(Query(query), _): WithRejection<Query<ListQuery>, ApiError>,
+) -> ApiResult<Json<AccountPage>> {
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_limit",
+            "limit must be between 1 and 200",
+        ));
+    }
+    // The cursor is the last authorization_id seen: stable while rows are added.
+    let after = match &query.start_key {
+        Some(key) => key.parse::<i64>().map_err(|_| {
+            ApiError::bad_request(
+                "invalid_start_key",
+                "start_key must come from next_start_key",
+            )
+        })?,
+        None => 0,
+    };
+    let filter = Filter {
+        tenant_id: query.tenant_id.map(String::from),
+        app: query.app.map(String::from),
+        status: query.status.map(|s| s.as_str().to_owned()),
+    };
+    let mut rows = accounts::list(&state.pool, &filter, after, limit).await?;
+    let next_start_key = (rows.len() as i64 > limit).then(|| {
+        rows.truncate(limit as usize);
+        rows.last()
+            .map(|r| r.authorization_id.to_string())
+            .unwrap_or_default()
+    });
+    let items = rows
+        .iter()
+        .map(|r| r.to_api())
+        .collect::<anyhow::Result<Vec<IntegratedAccount>>>()?;
+    Ok(Json(AccountPage {
+        items,
+        next_start_key,
+    }))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    _backend: Backend,
+    WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
+) -> ApiResult<Json<IntegratedAccount>> {
+    let account_id = AccountId::parse(account_id)?;
+    let row = accounts::find(&state.pool, &account_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found("unknown_account", format!("no account {account_id}"))
+        })?;
+    Ok(Json(row.to_api()?))
+}

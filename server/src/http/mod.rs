@@ -1,0 +1,54 @@
+//! Merges each resource's router and adds the layers. Widget endpoints get CORS for the
+//! configured host origins only; static files (loader, wasm) are public and carry no
+//! credentials, so any page may fetch them.
+
+use axum::Router;
+use axum::http::{HeaderValue, Method, header};
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+mod accounts;
+mod callback_page;
+mod health;
+mod hosted;
+pub mod link_tokens;
+mod oauth;
+pub mod sandbox;
+mod widget;
+
+pub fn router(state: AppState) -> Router {
+    let widget_origins: Vec<HeaderValue> = std::iter::once(state.own_origin.clone())
+        .chain(state.allowed_origins.iter().cloned())
+        .filter_map(|o| HeaderValue::from_str(&o).ok())
+        .collect();
+    let widget_cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(widget_origins))
+        .allow_methods([Method::GET, Method::POST, Method::DELETE])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(std::time::Duration::from_secs(600));
+    let static_files = ServeDir::new(&state.config.server.public_dir).not_found_service(
+        axum::routing::any(|| async { ApiError::not_found("not_found", "no such path") }),
+    );
+
+    let mut app = Router::new()
+        .merge(widget::router().layer(widget_cors))
+        .merge(link_tokens::router())
+        .merge(oauth::router())
+        .merge(accounts::router())
+        .merge(hosted::router())
+        .merge(health::router());
+    if state.config.server.sandbox {
+        app = app.merge(sandbox::router());
+    }
+    app.fallback_service(
+        tower::ServiceBuilder::new()
+            .layer(CorsLayer::new().allow_origin(Any))
+            .service(static_files),
+    )
+    .layer(TraceLayer::new_for_http())
+    .with_state(state)
+}

@@ -1,0 +1,250 @@
+//! Endpoints the widget calls with its link token: session start and info, the app list,
+//! starting a connection, and an attempt's outcome.
+
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use axum_extra::extract::WithRejection;
+use plugboard_shared::{
+    AppKey, AttemptOutcome, AuthMode, ConnectRequest, ConnectResult, ConnectStarted, DeploymentId,
+    FormField, ResultPayload, SessionInfo, TenantId, WidgetApp, WidgetSessionRequest,
+    WidgetSessionResponse,
+};
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+
+use crate::auth::LinkSession;
+use crate::catalog::ProviderDef;
+use crate::clock::{self, rfc3339};
+use crate::connect::{self, Connection};
+use crate::credentials::Credentials;
+use crate::crypto::{random_token, session_hash_matches};
+use crate::error::{ApiError, ApiResult};
+use crate::http::link_tokens::issue;
+use crate::state::AppState;
+use crate::store::{accounts, attempts};
+
+/// Integry-style sessions live one hour: the page that computed the hash is open now.
+const SESSION_LIFETIME_SECS: i64 = 3600;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/widget/session", post(start_session).get(session_info))
+        .route("/widget/apps", get(list_apps))
+        .route("/widget/connect/{app}", post(connect_app))
+        .route("/widget/attempts/{attempt_id}", get(attempt_outcome))
+}
+
+async fn start_session(
+    State(state): State<AppState>,
+    WithRejection(Json(body), _): WithRejection<Json<WidgetSessionRequest>, ApiError>,
+) -> ApiResult<Json<WidgetSessionResponse>> {
+    let (Some(app_id), Some(secret)) = (
+        &state.config.security.app_id,
+        &state.config.security.app_secret,
+    ) else {
+        return Err(ApiError::not_found(
+            "sessions_disabled",
+            "set security.app_id and security.app_secret to enable hash sessions",
+        ));
+    };
+    if &body.app_id != app_id {
+        return Err(ApiError::unauthorized("invalid_app_id", "unknown app_id"));
+    }
+    if !session_hash_matches(secret.expose_secret(), &body.user_id, &body.hash) {
+        return Err(ApiError::unauthorized(
+            "invalid_hash",
+            "hash must be the hex HMAC-SHA256 of user_id under the app secret",
+        ));
+    }
+    let tenant_id = TenantId::parse(body.user_id)?;
+    if let Some(id) = &body.deployment_id {
+        if !state.deployments.exists(id) {
+            return Err(ApiError::bad_request(
+                "unknown_deployment",
+                format!("no deployment {:?}", id.as_str()),
+            ));
+        }
+    }
+    let issued = issue(&state, &tenant_id, SESSION_LIFETIME_SECS, |row| {
+        row.deployment_id = body.deployment_id.as_ref().map(|d| d.to_string());
+    })
+    .await?;
+    Ok(Json(WidgetSessionResponse {
+        link_token: issued.token,
+        expires_at: rfc3339(issued.expires_at),
+    }))
+}
+
+async fn session_info(session: LinkSession) -> Json<SessionInfo> {
+    Json(SessionInfo {
+        tenant_id: session.tenant_id,
+        owner_name: session.row.owner_name,
+        redirect_uri: session.row.redirect_uri,
+        expires_at: rfc3339(session.row.expires_at),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct AppsQuery {
+    deployment_id: Option<DeploymentId>,
+    category: Option<String>,
+}
+
+async fn list_apps(
+    State(state): State<AppState>,
+    session: LinkSession,
+    WithRejection(Query(query), _): WithRejection<Query<AppsQuery>, ApiError>,
+) -> ApiResult<Json<Vec<WidgetApp>>> {
+    let connected = accounts::connected_apps(&state.pool, &session.tenant_id).await?;
+    let apps = session_apps(
+        &state,
+        &session,
+        query.deployment_id.as_ref(),
+        query.category.as_deref(),
+    )?
+    .into_iter()
+    .map(|def| WidgetApp {
+        key: def.key.clone(),
+        name: def.name.clone(),
+        category: def.category.clone(),
+        logo_url: def.logo_url(&state.base_url),
+        auth_mode: def.auth_mode,
+        fields: (def.auth_mode != AuthMode::Oauth2).then(|| def.fields.clone()),
+        connected: connected.iter().any(|c| c == def.key.as_str()),
+    })
+    .collect();
+    Ok(Json(apps))
+}
+
+/// The token's own deployment and category win over what the page asks for: a page
+/// may narrow its list, never widen it.
+fn session_apps<'s>(
+    state: &'s AppState,
+    session: &LinkSession,
+    deployment: Option<&DeploymentId>,
+    category: Option<&str>,
+) -> ApiResult<Vec<&'s ProviderDef>> {
+    let deployment = session.deployment_id.as_ref().or(deployment);
+    let category = session.category.as_deref().or(category);
+    state.deployments.apps(&state.catalog, deployment, category)
+}
+
+async fn connect_app(
+    State(state): State<AppState>,
+    session: LinkSession,
+    headers: HeaderMap,
+    WithRejection(Path(app), _): WithRejection<Path<String>, ApiError>,
+    WithRejection(Json(body), _): WithRejection<Json<ConnectRequest>, ApiError>,
+) -> ApiResult<Response> {
+    let app = AppKey::parse(app)?;
+    let def = session_apps(&state, &session, None, None)?
+        .into_iter()
+        .find(|def| def.key == app)
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "unknown_app",
+                format!("app {:?} is not available to this session", app.as_str()),
+            )
+        })?;
+    let origin = request_origin(&state, &headers)?;
+    let attempt_id = random_token("att_");
+    attempts::create(
+        &state.pool,
+        &attempt_id,
+        session.tenant_id.as_str(),
+        app.as_str(),
+        &origin,
+        clock::now(),
+    )
+    .await?;
+    if def.auth_mode == AuthMode::Oauth2 {
+        let popup_url = format!("{}/oauth/start/{attempt_id}", state.base_url);
+        return Ok(Json(ConnectStarted {
+            attempt_id,
+            popup_url,
+        })
+        .into_response());
+    }
+    let credentials = form_credentials(&def.fields, body)?;
+    attempts::claim(&state.pool, &attempt_id, clock::now()).await?;
+    let connection = Connection {
+        attempt_id: &attempt_id,
+        tenant_id: &session.tenant_id,
+        app: def,
+    };
+    let message = connect::complete(&state, &connection, credentials, None).await?;
+    Ok(Json(message).into_response())
+}
+
+/// The page that runs the attempt: the popup will post its result to exactly this origin,
+/// so it must be one we trust (RFC 9700 §4.1: no open redirectors of results).
+fn request_origin(state: &AppState, headers: &HeaderMap) -> ApiResult<String> {
+    let origin = headers
+        .get("origin")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            ApiError::forbidden(
+                "origin_required",
+                "connect requests must come from a browser page (Origin header)",
+            )
+        })?;
+    let origin = crate::config::parse_origin(origin).map_err(|_| {
+        ApiError::forbidden(
+            "origin_not_allowed",
+            "the Origin header is not a valid origin",
+        )
+    })?;
+    if !state.origin_allowed(&origin) {
+        return Err(ApiError::forbidden(
+            "origin_not_allowed",
+            format!("{origin} is not in server.allowed_origins; add it to embed the widget there"),
+        ));
+    }
+    Ok(origin)
+}
+
+/// Every declared field is required and nothing else is kept.
+fn form_credentials(fields: &[FormField], body: ConnectRequest) -> ApiResult<Credentials> {
+    let mut given = body.fields.unwrap_or_default();
+    let mut kept = std::collections::BTreeMap::new();
+    for field in fields {
+        let value = given
+            .remove(&field.name)
+            .filter(|v| !v.trim().is_empty())
+            .ok_or_else(|| {
+                ApiError::bad_request("missing_field", format!("{} is required", field.label))
+            })?;
+        kept.insert(field.name.clone(), value.trim().to_owned());
+    }
+    Ok(Credentials {
+        fields: kept,
+        ..Credentials::default()
+    })
+}
+
+async fn attempt_outcome(
+    State(state): State<AppState>,
+    session: LinkSession,
+    WithRejection(Path(attempt_id), _): WithRejection<Path<String>, ApiError>,
+) -> ApiResult<Json<AttemptOutcome>> {
+    let attempt = attempts::find(&state.pool, &attempt_id)
+        .await?
+        .filter(|a| a.tenant_id == session.tenant_id.as_str())
+        .ok_or_else(|| {
+            ApiError::not_found("unknown_attempt", "no such attempt for this session")
+        })?;
+    let outcome = match (attempt.result, attempt.payload) {
+        (Some(result), Some(payload)) => {
+            let result: ConnectResult = serde_json::from_value(serde_json::Value::String(result))
+                .map_err(anyhow::Error::from)?;
+            let payload: ResultPayload =
+                serde_json::from_str(&payload).map_err(anyhow::Error::from)?;
+            AttemptOutcome::Complete { result, payload }
+        }
+        _ => AttemptOutcome::Pending,
+    };
+    Ok(Json(outcome))
+}

@@ -1,0 +1,21 @@
+//! Plugboard's server: link tokens, the OAuth2 and API-key flows, verified integrated
+//! accounts, the hosted connect page and the sandbox provider. `main.rs` is a thin CLI.
+
+pub mod auth;
+pub mod catalog;
+pub mod clock;
+pub mod config;
+pub mod connect;
+pub mod credentials;
+pub mod crypto;
+pub mod db;
+pub mod deployments;
+pub mod error;
+pub mod http;
+pub mod startup;
+pub mod state;
+pub mod store;
+pub mod verify;
+
+pub use config::Config;
+pub use startup::Server;

@@ -1,0 +1,125 @@
+//! Builds the server from a [`Config`]; `main` and the integration tests share it, and
+//! tests bind port 0.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::crypto::{MasterKey, random_key, token_hash};
+use crate::deployments::Deployments;
+use crate::state::{AppState, Inner};
+use crate::{db, http};
+
+/// A bound, ready-to-serve server.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    listener: TcpListener,
+}
+
+impl Server {
+    /// Opens the database, loads the catalog, binds the socket.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let key = master_key(&config)?;
+        let base_url = config.base_url();
+        let catalog = Catalog::load(&config.providers, config.server.sandbox, &base_url)?;
+        let deployments = Deployments::resolve(&config, &catalog, &key)?;
+        let pool = db::connect(&config.server.database_url).await?;
+        let listener = TcpListener::bind(config.server.bind)
+            .await
+            .with_context(|| format!("cannot listen on {} (server.bind)", config.server.bind))?;
+        let addr = listener.local_addr()?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("plugboard/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        let state = AppState::new(Inner {
+            configured_api_keys: config
+                .security
+                .api_keys
+                .iter()
+                .map(|k| token_hash(k.expose_secret()))
+                .collect(),
+            own_origin: config.own_origin(),
+            allowed_origins: config.allowed_origins(),
+            base_url,
+            catalog,
+            deployments,
+            pool,
+            key,
+            http,
+            config,
+        });
+        Ok(Self {
+            addr,
+            state,
+            listener,
+        })
+    }
+
+    /// Serves until Ctrl-C / SIGTERM.
+    pub async fn run(self) -> anyhow::Result<()> {
+        let app = http::router(self.state);
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        Ok(())
+    }
+}
+
+/// The key from the configuration, else from its file, else a new file for local use.
+fn master_key(config: &Config) -> anyhow::Result<MasterKey> {
+    if let Some(text) = &config.security.master_key {
+        return MasterKey::from_base64(text.expose_secret())
+            .context("security.master_key / PLUGBOARD_MASTER_KEY");
+    }
+    let path = &config.security.master_key_file;
+    if !path.exists() {
+        create_key_file(path)?;
+        tracing::warn!(path = %path.display(), "created a new master key; back it up, credentials cannot be read without it");
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    MasterKey::from_base64(&text)
+        .with_context(|| format!("security.master_key_file {}", path.display()))
+}
+
+fn create_key_file(path: &Path) -> anyhow::Result<()> {
+    use base64::Engine;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let text = base64::engine::general_purpose::STANDARD.encode(random_key());
+    write_private(path, &text).with_context(|| format!("cannot create {}", path.display()))
+}
+
+/// Writes a file only its owner can read.
+pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async { tokio::signal::ctrl_c().await.ok() };
+    #[cfg(unix)]
+    let terminate = async {
+        let mut signal =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        match signal.as_mut() {
+            Some(s) => s.recv().await,
+            None => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<Option<()>>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

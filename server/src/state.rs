@@ -1,0 +1,50 @@
+//! The one cheap-to-clone value every handler gets through axum's `State`.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::crypto::MasterKey;
+use crate::db::Pool;
+use crate::deployments::Deployments;
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub config: Config,
+    pub catalog: Catalog,
+    pub deployments: Deployments,
+    pub pool: Pool,
+    pub key: MasterKey,
+    /// Outbound client for token exchanges and verification calls. Redirects are off:
+    /// a provider's redirect must not steer our credentials elsewhere (SSRF).
+    pub http: reqwest::Client,
+    /// SHA-256 of the API keys from the configuration.
+    pub configured_api_keys: Vec<String>,
+    /// `public_url` without a trailing slash.
+    pub base_url: String,
+    /// Origin of `public_url`.
+    pub own_origin: String,
+    /// Host origins allowed to embed the widget.
+    pub allowed_origins: Vec<String>,
+}
+
+impl AppState {
+    pub fn new(inner: Inner) -> Self {
+        Self(Arc::new(inner))
+    }
+
+    /// Whether a page of `origin` may run a connect attempt.
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        origin == self.own_origin || self.allowed_origins.iter().any(|o| o == origin)
+    }
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

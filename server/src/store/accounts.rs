@@ -1,0 +1,180 @@
+//! Integrated accounts. One row per tenant + app + identity: connecting the same identity
+//! again updates the row and keeps its ids (`alreadyExists`).
+
+use plugboard_shared::{AccountId, AccountStatus, AppKey, IntegratedAccount, TenantId};
+
+use crate::clock::{self, rfc3339};
+use crate::credentials::Credentials;
+use crate::crypto::{MasterKey, random_token};
+use crate::db::{Pool, is_unique_violation};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub authorization_id: i64,
+    pub account_id: String,
+    pub tenant_id: String,
+    pub app: String,
+    pub identity: String,
+    pub status: String,
+    pub credentials: Vec<u8>,
+    pub connected_at: i64,
+    pub verified_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+impl AccountRow {
+    /// The API view: everything but the credentials.
+    pub fn to_api(&self) -> anyhow::Result<IntegratedAccount> {
+        Ok(IntegratedAccount {
+            account_id: AccountId::parse(self.account_id.clone())?,
+            authorization_id: self.authorization_id,
+            tenant_id: TenantId::parse(self.tenant_id.clone())?,
+            app: AppKey::parse(self.app.clone())?,
+            identity: self.identity.clone(),
+            status: AccountStatus::parse(&self.status)
+                .ok_or_else(|| anyhow::anyhow!("unknown stored status {:?}", self.status))?,
+            connected_at: rfc3339(self.connected_at),
+            verified_at: self.verified_at.map(rfc3339),
+            expires_at: self.expires_at.map(rfc3339),
+        })
+    }
+}
+
+/// A freshly obtained connection, about to be stored.
+pub struct NewAccount<'a> {
+    pub tenant_id: &'a TenantId,
+    pub app: &'a AppKey,
+    pub identity: &'a str,
+    pub status: AccountStatus,
+    pub credentials: &'a Credentials,
+    pub expires_at: Option<i64>,
+}
+
+/// Stores `new`, updating the existing row for the same tenant + app + identity.
+/// Returns the row and whether it already existed.
+pub async fn upsert(
+    pool: &Pool,
+    key: &MasterKey,
+    new: &NewAccount<'_>,
+) -> sqlx::Result<(AccountRow, bool)> {
+    // Two tries: a concurrent insert of the same identity turns our insert into an update.
+    for _ in 0..2 {
+        if let Some(existing) = find_by_identity(pool, new).await? {
+            return Ok((update(pool, key, &existing, new).await?, true));
+        }
+        match insert(pool, key, new).await {
+            Ok(row) => return Ok((row, false)),
+            Err(err) if is_unique_violation(&err) => continue,
+            Err(err) => return Err(err),
+        }
+    }
+    Err(sqlx::Error::Protocol(
+        "account changed concurrently twice".into(),
+    ))
+}
+
+async fn find_by_identity(pool: &Pool, new: &NewAccount<'_>) -> sqlx::Result<Option<AccountRow>> {
+    sqlx::query_as(
+        "SELECT * FROM integrated_accounts WHERE tenant_id = $1 AND app = $2 AND identity = $3",
+    )
+    .bind(new.tenant_id.as_str())
+    .bind(new.app.as_str())
+    .bind(new.identity)
+    .fetch_optional(pool)
+    .await
+}
+
+fn verified_at(new: &NewAccount<'_>, now: i64) -> Option<i64> {
+    (new.status == AccountStatus::Verified).then_some(now)
+}
+
+async fn insert(pool: &Pool, key: &MasterKey, new: &NewAccount<'_>) -> sqlx::Result<AccountRow> {
+    let now = clock::now();
+    let account_id = random_token("acc_").chars().take(28).collect::<String>();
+    sqlx::query_as(
+        "INSERT INTO integrated_accounts (account_id, tenant_id, app, identity, status, credentials, \
+         connected_at, verified_at, expires_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         RETURNING *",
+    )
+    .bind(&account_id)
+    .bind(new.tenant_id.as_str())
+    .bind(new.app.as_str())
+    .bind(new.identity)
+    .bind(new.status.as_str())
+    .bind(new.credentials.seal(key, &account_id))
+    .bind(now)
+    .bind(verified_at(new, now))
+    .bind(new.expires_at)
+    .bind(now)
+    .fetch_one(pool)
+    .await
+}
+
+async fn update(
+    pool: &Pool,
+    key: &MasterKey,
+    existing: &AccountRow,
+    new: &NewAccount<'_>,
+) -> sqlx::Result<AccountRow> {
+    let now = clock::now();
+    sqlx::query_as(
+        "UPDATE integrated_accounts SET status = $1, credentials = $2, verified_at = COALESCE($3, verified_at), \
+         expires_at = $4, updated_at = $5 WHERE authorization_id = $6 RETURNING *",
+    )
+    .bind(new.status.as_str())
+    .bind(new.credentials.seal(key, &existing.account_id))
+    .bind(verified_at(new, now))
+    .bind(new.expires_at)
+    .bind(now)
+    .bind(existing.authorization_id)
+    .fetch_one(pool)
+    .await
+}
+
+pub async fn find(pool: &Pool, account_id: &AccountId) -> sqlx::Result<Option<AccountRow>> {
+    sqlx::query_as("SELECT * FROM integrated_accounts WHERE account_id = $1")
+        .bind(account_id.as_str())
+        .fetch_optional(pool)
+        .await
+}
+
+/// Filters of `GET /integrated-accounts`; `None` means any.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub tenant_id: Option<String>,
+    pub app: Option<String>,
+    pub status: Option<String>,
+}
+
+/// One page in `authorization_id` order, after `after` (the cursor); asks for one row more
+/// than `limit` to know whether a next page exists.
+pub async fn list(
+    pool: &Pool,
+    filter: &Filter,
+    after: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<AccountRow>> {
+    sqlx::query_as(
+        "SELECT * FROM integrated_accounts WHERE authorization_id > $1 \
+         AND ($2 IS NULL OR tenant_id = $2) AND ($3 IS NULL OR app = $3) AND ($4 IS NULL OR status = $4) \
+         ORDER BY authorization_id LIMIT $5",
+    )
+    .bind(after)
+    .bind(&filter.tenant_id)
+    .bind(&filter.app)
+    .bind(&filter.status)
+    .bind(limit + 1)
+    .fetch_all(pool)
+    .await
+}
+
+/// Apps this tenant has an account for.
+pub async fn connected_apps(pool: &Pool, tenant_id: &TenantId) -> sqlx::Result<Vec<String>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT app FROM integrated_accounts WHERE tenant_id = $1")
+            .bind(tenant_id.as_str())
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().map(|(app,)| app).collect())
+}

@@ -1,0 +1,115 @@
+//! Connect attempts. Each step is a conditional UPDATE, so a replayed popup start or a
+//! replayed callback finds nothing to update, on one instance or many.
+
+use crate::db::Pool;
+
+/// How long a person has to finish an attempt (RFC 9700 §2.1.1: short-lived, single-use).
+pub const ATTEMPT_LIFETIME_SECS: i64 = 10 * 60;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttemptRow {
+    pub attempt_id: String,
+    pub tenant_id: String,
+    pub app: String,
+    pub origin: String,
+    pub state_hash: Option<String>,
+    pub pkce_verifier: Option<String>,
+    pub browser_hash: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub result: Option<String>,
+    pub payload: Option<String>,
+}
+
+pub async fn create(
+    pool: &Pool,
+    attempt_id: &str,
+    tenant_id: &str,
+    app: &str,
+    origin: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO connect_attempts (attempt_id, tenant_id, app, origin, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(attempt_id)
+    .bind(tenant_id)
+    .bind(app)
+    .bind(origin)
+    .bind(now)
+    .bind(now + ATTEMPT_LIFETIME_SECS)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(pool: &Pool, attempt_id: &str) -> sqlx::Result<Option<AttemptRow>> {
+    sqlx::query_as("SELECT * FROM connect_attempts WHERE attempt_id = $1")
+        .bind(attempt_id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn find_by_state(pool: &Pool, state_hash: &str) -> sqlx::Result<Option<AttemptRow>> {
+    sqlx::query_as("SELECT * FROM connect_attempts WHERE state_hash = $1")
+        .bind(state_hash)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Binds the attempt to its `state`, PKCE verifier and browser; `false` when it was
+/// already started or has expired.
+pub async fn start(
+    pool: &Pool,
+    attempt_id: &str,
+    state_hash: &str,
+    pkce_verifier: &str,
+    browser_hash: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE connect_attempts SET state_hash = $1, pkce_verifier = $2, browser_hash = $3, started_at = $4 \
+         WHERE attempt_id = $5 AND started_at IS NULL AND expires_at > $6",
+    )
+    .bind(state_hash)
+    .bind(pkce_verifier)
+    .bind(browser_hash)
+    .bind(now)
+    .bind(attempt_id)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Takes the attempt for finishing; `false` when someone (a replayed callback) already did.
+pub async fn claim(pool: &Pool, attempt_id: &str, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE connect_attempts SET finished_at = $1, pkce_verifier = NULL \
+         WHERE attempt_id = $2 AND finished_at IS NULL",
+    )
+    .bind(now)
+    .bind(attempt_id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records how the attempt ended, for `GET /widget/attempts/{id}`.
+pub async fn record_outcome(
+    pool: &Pool,
+    attempt_id: &str,
+    result: &str,
+    payload: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE connect_attempts SET result = $1, payload = $2 WHERE attempt_id = $3")
+        .bind(result)
+        .bind(payload)
+        .bind(attempt_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

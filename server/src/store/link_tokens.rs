@@ -1,0 +1,44 @@
+//! Link tokens, stored by hash.
+
+use crate::db::Pool;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LinkTokenRow {
+    pub token_hash: String,
+    pub tenant_id: String,
+    pub deployment_id: Option<String>,
+    pub category: Option<String>,
+    pub owner_name: Option<String>,
+    pub username: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+pub async fn insert(pool: &Pool, row: &LinkTokenRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO link_tokens (token_hash, tenant_id, deployment_id, category, owner_name, username, \
+         redirect_uri, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&row.token_hash)
+    .bind(&row.tenant_id)
+    .bind(&row.deployment_id)
+    .bind(&row.category)
+    .bind(&row.owner_name)
+    .bind(&row.username)
+    .bind(&row.redirect_uri)
+    .bind(row.created_at)
+    .bind(row.expires_at)
+    .bind(row.revoked_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(pool: &Pool, token_hash: &str) -> sqlx::Result<Option<LinkTokenRow>> {
+    sqlx::query_as("SELECT * FROM link_tokens WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await
+}

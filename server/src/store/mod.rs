@@ -1,0 +1,7 @@
+//! Repository functions: each file owns one table and its SQL. Queries use `$n`
+//! placeholders, numbered in order of appearance, which both SQLite and PostgreSQL accept.
+
+pub mod accounts;
+pub mod api_keys;
+pub mod attempts;
+pub mod link_tokens;
