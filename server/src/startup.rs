@@ -23,16 +23,22 @@ pub struct Server {
 }
 
 impl Server {
-    /// Opens the database, loads the catalog, binds the socket.
+    /// Opens the database, loads the catalog, binds `server.bind`.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(config.server.bind)
+            .await
+            .with_context(|| format!("cannot listen on {} (server.bind)", config.server.bind))?;
+        Self::build_on(config, listener).await
+    }
+
+    /// Same as [`Server::build`] on a socket bound already: tests bind port 0 first so
+    /// `public_url` can name the real port.
+    pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
         let key = master_key(&config)?;
         let base_url = config.base_url();
         let catalog = Catalog::load(&config.providers, config.server.sandbox, &base_url)?;
         let deployments = Deployments::resolve(&config, &catalog, &key)?;
         let pool = db::connect(&config.server.database_url).await?;
-        let listener = TcpListener::bind(config.server.bind)
-            .await
-            .with_context(|| format!("cannot listen on {} (server.bind)", config.server.bind))?;
         let addr = listener.local_addr()?;
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

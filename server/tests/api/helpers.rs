@@ -1,0 +1,239 @@
+//! `spawn_app()` and a scripted browser for the sandbox popup.
+
+use base64::Engine;
+use plugboard_server::{Config, Server};
+use plugboard_shared::{LinkTokenResponse, PopupMessage};
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+use serde_json::{Value, json};
+
+pub const API_KEY: &str = "pb_test_backend_key";
+pub const APP_ID: &str = "acme";
+pub const APP_SECRET: &str = "acme-app-secret";
+pub const HOST_ORIGIN: &str = "http://localhost:13000";
+
+pub struct TestApp {
+    pub base: String,
+    pub db_file: std::path::PathBuf,
+    /// No cookie store: plays the host backend and the widget's fetches.
+    pub api: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let db_file = dir.path().join("plugboard.db");
+    let key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
+    let env: Vec<(String, String)> = [
+        ("PLUGBOARD_SERVER_PUBLIC_URL", base.clone()),
+        (
+            "PLUGBOARD_SERVER_DATABASE_URL",
+            format!("sqlite://{}", db_file.display()),
+        ),
+        ("PLUGBOARD_SERVER_ALLOWED_ORIGINS", HOST_ORIGIN.to_owned()),
+        (
+            "PLUGBOARD_SERVER_PUBLIC_DIR",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../public").to_owned(),
+        ),
+        ("PLUGBOARD_MASTER_KEY", key),
+        ("PLUGBOARD_SECURITY_API_KEYS", API_KEY.to_owned()),
+        ("PLUGBOARD_SECURITY_APP_ID", APP_ID.to_owned()),
+        ("PLUGBOARD_SECURITY_APP_SECRET", APP_SECRET.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let config = Config::from_sources(None, &env).unwrap();
+    let server = Server::build_on(config, listener).await.unwrap();
+    tokio::spawn(server.run());
+    TestApp {
+        base,
+        db_file,
+        api: reqwest::Client::new(),
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post_link_token(&self, body: Value) -> reqwest::Response {
+        self.api
+            .post(self.url("/link-token"))
+            .bearer_auth(API_KEY)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A link token for `tenant`, as the host backend gets one.
+    pub async fn link_token(&self, tenant: &str) -> String {
+        let response = self.post_link_token(json!({ "tenant_id": tenant })).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response
+            .json::<LinkTokenResponse>()
+            .await
+            .unwrap()
+            .link_token
+    }
+
+    /// `POST /widget/connect/{app}` from the host page's origin.
+    pub async fn connect(&self, token: &str, app: &str, body: Value) -> reqwest::Response {
+        self.api
+            .post(self.url(&format!("/widget/connect/{app}")))
+            .bearer_auth(token)
+            .header("origin", HOST_ORIGIN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn accounts(&self, query: &str) -> Value {
+        let response = self
+            .api
+            .get(self.url(&format!("/integrated-accounts?{query}")))
+            .bearer_auth(API_KEY)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
+    /// Runs the whole popup as a browser would: start, sandbox login, callback. Returns
+    /// the popup page's answer.
+    pub async fn popup_login(&self, token: &str, username: &str, decision: &str) -> PopupPage {
+        let started: Value = self
+            .connect(token, "sandbox-crm", json!({}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let browser = Browser::new();
+        let authorize = browser
+            .redirect_target(started["popup_url"].as_str().unwrap())
+            .await;
+        let callback = browser.login(&authorize, username, decision).await;
+        let page = browser.get(&callback).await;
+        PopupPage {
+            attempt_id: started["attempt_id"].as_str().unwrap().to_owned(),
+            callback,
+            browser,
+            page,
+        }
+    }
+}
+
+pub struct PopupPage {
+    pub attempt_id: String,
+    pub callback: String,
+    pub browser: Browser,
+    pub page: (StatusCode, String),
+}
+
+impl PopupPage {
+    /// The message the page posts to its opener.
+    pub fn message(&self) -> PopupMessage {
+        assert_eq!(self.page.0, StatusCode::OK, "{}", self.page.1);
+        serde_json::from_str(&script_block(&self.page.1, "message")).unwrap()
+    }
+
+    /// The origin it posts to.
+    pub fn target_origin(&self) -> String {
+        serde_json::from_str(&script_block(&self.page.1, "target")).unwrap()
+    }
+}
+
+fn script_block(html: &str, id: &str) -> String {
+    let open = format!("<script type=\"application/json\" id=\"{id}\">");
+    let start = html
+        .find(&open)
+        .unwrap_or_else(|| panic!("no {id} block in {html}"))
+        + open.len();
+    html[start..].split("</script>").next().unwrap().to_owned()
+}
+
+/// A browser with its own cookie jar that does not follow redirects, so each hop is seen.
+pub struct Browser {
+    client: reqwest::Client,
+}
+
+impl Browser {
+    pub fn new() -> Self {
+        Self {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
+        }
+    }
+
+    pub async fn get(&self, url: &str) -> (StatusCode, String) {
+        let response = self.client.get(url).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    pub async fn redirect_target(&self, url: &str) -> String {
+        let response = self.client.get(url).send().await.unwrap();
+        assert!(
+            response.status().is_redirection(),
+            "{url} answered {}",
+            response.status()
+        );
+        response.headers()["location"].to_str().unwrap().to_owned()
+    }
+
+    /// Fills the sandbox login form and presses `decision` ("allow" or "deny").
+    pub async fn login(&self, authorize_url: &str, username: &str, decision: &str) -> String {
+        let (status, _) = self.get(authorize_url).await;
+        assert_eq!(status, StatusCode::OK);
+        let url = reqwest::Url::parse(authorize_url).unwrap();
+        let mut form: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| k != "response_type")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        form.extend([
+            ("username".into(), username.into()),
+            ("password".into(), "pw".into()),
+            ("decision".into(), decision.into()),
+        ]);
+        let response = self
+            .client
+            .post(url.as_str().split('?').next().unwrap())
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_redirection(),
+            "login answered {}",
+            response.status()
+        );
+        response.headers()["location"].to_str().unwrap().to_owned()
+    }
+}
+
+pub fn hmac_hex(secret: &str, message: &str) -> String {
+    plugboard_server::crypto::hmac_hex(secret.as_bytes(), message.as_bytes())
+}
+
+/// Asserts an error answer has the JSON shape and the code.
+pub async fn assert_error(response: reqwest::Response, status: StatusCode, code: &str) {
+    assert_eq!(response.status(), status);
+    let body: Value = response.json().await.expect("error bodies are JSON");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+}

@@ -1,0 +1,168 @@
+//! `POST /link-token`: the host backend opens a session for one tenant.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{API_KEY, assert_error, spawn_app};
+
+#[tokio::test]
+async fn a_backend_gets_a_token_and_a_connect_url() {
+    let app = spawn_app().await;
+    let response = app
+        .post_link_token(json!({"tenant_id": "tenant_1", "expires_in": 3600}))
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: serde_json::Value = response.json().await.unwrap();
+    let token = body["link_token"].as_str().unwrap();
+    assert!(token.starts_with("lt_"));
+    assert_eq!(
+        body["connect_url"],
+        app.url(&format!("/connect?link_token={token}"))
+    );
+    assert!(body["expires_at"].as_str().unwrap().ends_with('Z'));
+}
+
+#[tokio::test]
+async fn a_missing_or_wrong_api_key_is_refused() {
+    let app = spawn_app().await;
+    let response = app
+        .api
+        .post(app.url("/link-token"))
+        .json(&json!({"tenant_id": "t"}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::UNAUTHORIZED, "missing_credentials").await;
+    let response = app
+        .api
+        .post(app.url("/link-token"))
+        .bearer_auth("nope")
+        .json(&json!({"tenant_id": "t"}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::UNAUTHORIZED, "invalid_api_key").await;
+}
+
+#[tokio::test]
+async fn bad_bodies_get_a_clear_400() {
+    let app = spawn_app().await;
+    for body in [
+        json!({"tenant_id": "has space"}),
+        json!({"tenant_id": "x".repeat(129)}),
+        json!({}),
+        json!({"tenant_id": "t", "surprise": 1}),
+    ] {
+        assert_error(
+            app.post_link_token(body).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+        )
+        .await;
+    }
+    assert_error(
+        app.post_link_token(json!({"tenant_id": "t", "expires_in": 31 * 24 * 3600}))
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_expires_in",
+    )
+    .await;
+    assert_error(
+        app.post_link_token(json!({"tenant_id": "t", "deployment_id": "nope"}))
+            .await,
+        StatusCode::BAD_REQUEST,
+        "unknown_deployment",
+    )
+    .await;
+    assert_error(
+        app.post_link_token(json!({"tenant_id": "t", "redirect_uri": "javascript:alert(1)"}))
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_redirect_uri",
+    )
+    .await;
+    let response = app
+        .api
+        .post(app.url("/link-token"))
+        .bearer_auth(API_KEY)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::BAD_REQUEST, "invalid_body").await;
+}
+
+#[tokio::test]
+async fn widget_calls_need_a_live_token() {
+    let app = spawn_app().await;
+    let response = app
+        .api
+        .get(app.url("/widget/apps"))
+        .bearer_auth("lt_unknown")
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::UNAUTHORIZED, "invalid_link_token").await;
+    let response = app.api.get(app.url("/widget/apps")).send().await.unwrap();
+    assert_error(response, StatusCode::UNAUTHORIZED, "missing_credentials").await;
+
+    let body: serde_json::Value = app
+        .post_link_token(json!({"tenant_id": "t", "expires_in": 1}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let response = app
+        .api
+        .get(app.url("/widget/apps"))
+        .bearer_auth(body["link_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::UNAUTHORIZED, "expired_link_token").await;
+}
+
+#[tokio::test]
+async fn the_token_lists_the_sandbox_apps_and_its_session() {
+    let app = spawn_app().await;
+    let body: serde_json::Value = app
+        .post_link_token(json!({"tenant_id": "t", "redirect_uri": "https://app.example.com/done", "owner_name": "Acme"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = body["link_token"].as_str().unwrap();
+    let apps: Vec<plugboard_shared::WidgetApp> = app
+        .api
+        .get(app.url("/widget/apps"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = apps.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["Sandbox CRM", "Sandbox HR"]);
+    assert!(
+        apps.iter()
+            .all(|a| !a.connected && a.logo_url.starts_with(&app.base))
+    );
+    let session: plugboard_shared::SessionInfo = app
+        .api
+        .get(app.url("/widget/session"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session.tenant_id.as_str(), "t");
+    assert_eq!(
+        session.redirect_uri.as_deref(),
+        Some("https://app.example.com/done")
+    );
+}

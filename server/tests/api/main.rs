@@ -1,0 +1,10 @@
+//! Integration tests: each boots the real server on a random port with its own SQLite
+//! file and drives it over HTTP, as a host backend and a browser would.
+
+mod helpers;
+
+mod accounts;
+mod api_key_flow;
+mod link_tokens;
+mod oauth_flow;
+mod widget_session;

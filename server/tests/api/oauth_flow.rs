@@ -1,0 +1,173 @@
+//! The sandbox OAuth flow end to end over HTTP: link token → connect → popup start →
+//! sandbox login → callback → verified account stored, encrypted.
+
+use plugboard_shared::{AttemptOutcome, ConnectResult, FailureReason, ResultPayload};
+use reqwest::StatusCode;
+
+use crate::helpers::{HOST_ORIGIN, spawn_app};
+
+#[tokio::test]
+async fn allowing_access_stores_a_verified_account_and_tells_the_opener() {
+    let app = spawn_app().await;
+    let token = app.link_token("tenant-a").await;
+    let popup = app.popup_login(&token, "alice", "allow").await;
+    let message = popup.message();
+    assert_eq!(message.source, "plugboard");
+    assert_eq!(message.attempt_id, popup.attempt_id);
+    assert_eq!(message.result, ConnectResult::Authorized);
+    assert_eq!(popup.target_origin(), HOST_ORIGIN);
+    let ResultPayload::Authorization(event) = &message.payload else {
+        panic!("{message:?}")
+    };
+    assert_eq!(event.identity, "alice@sandbox.example");
+    assert!(event.account_id.starts_with("acc_") && !event.already_exists);
+
+    let listed = app.accounts("tenant_id=tenant-a").await;
+    let account = &listed["items"][0];
+    assert_eq!(account["status"], "verified");
+    assert_eq!(account["authorization_id"], event.authorization_id);
+    assert_eq!(account["app"], "sandbox-crm");
+    assert!(account.get("credentials").is_none() && account["expires_at"].is_string());
+
+    let outcome: AttemptOutcome = app
+        .api
+        .get(app.url(&format!("/widget/attempts/{}", popup.attempt_id)))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome,
+        AttemptOutcome::Complete {
+            result: message.result,
+            payload: message.payload.clone()
+        }
+    );
+}
+
+#[tokio::test]
+async fn the_database_file_never_holds_the_tokens_in_clear() {
+    let app = spawn_app().await;
+    let token = app.link_token("tenant-a").await;
+    app.popup_login(&token, "alice", "allow").await.message();
+    let bytes = std::fs::read(&app.db_file).unwrap();
+    let wal = std::fs::read(app.db_file.with_extension("db-wal")).unwrap_or_default();
+    for haystack in [&bytes, &wal] {
+        // Sandbox tokens start with "sbx."; link tokens with "lt_".
+        assert!(
+            !haystack.windows(4).any(|w| w == b"sbx."),
+            "a provider token is stored in clear"
+        );
+        assert!(
+            !haystack.windows(3).any(|w| w == b"lt_"),
+            "a link token is stored in clear"
+        );
+    }
+}
+
+#[tokio::test]
+async fn connecting_the_same_identity_again_keeps_the_ids() {
+    let app = spawn_app().await;
+    let token = app.link_token("tenant-b").await;
+    let first = app.popup_login(&token, "bob", "allow").await.message();
+    let second = app.popup_login(&token, "bob", "allow").await.message();
+    let (ResultPayload::Authorization(first), ResultPayload::Authorization(second)) =
+        (first.payload, second.payload)
+    else {
+        panic!()
+    };
+    assert!(second.already_exists);
+    assert_eq!(
+        (first.account_id, first.authorization_id),
+        (second.account_id, second.authorization_id)
+    );
+    assert_eq!(
+        app.accounts("tenant_id=tenant-b").await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn fail_verify_is_stored_as_verification_failed() {
+    let app = spawn_app().await;
+    let token = app.link_token("tenant-c").await;
+    let message = app
+        .popup_login(&token, "fail-verify", "allow")
+        .await
+        .message();
+    assert_eq!(message.result, ConnectResult::VerificationFailed);
+    assert_eq!(
+        app.accounts("tenant_id=tenant-c").await["items"][0]["status"],
+        "verification_failed"
+    );
+}
+
+#[tokio::test]
+async fn deny_is_reported_as_cancelled_and_stores_nothing() {
+    let app = spawn_app().await;
+    let token = app.link_token("tenant-d").await;
+    let message = app.popup_login(&token, "dave", "deny").await.message();
+    assert_eq!(message.result, ConnectResult::Error);
+    let ResultPayload::Failure(failure) = message.payload else {
+        panic!()
+    };
+    assert_eq!(failure.reason, FailureReason::Cancelled);
+    assert!(
+        app.accounts("tenant_id=tenant-d").await["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_replayed_callback_or_popup_start_is_refused() {
+    let app = spawn_app().await;
+    let token = app.link_token("tenant-e").await;
+    let popup = app.popup_login(&token, "erin", "allow").await;
+    popup.message();
+    let (status, body) = popup.browser.get(&popup.callback).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        !body.contains("id=\"message\""),
+        "a replay must not post a message"
+    );
+}
+
+#[tokio::test]
+async fn a_callback_in_another_browser_is_refused() {
+    let app = spawn_app().await;
+    let token = app.link_token("tenant-f").await;
+    let started: serde_json::Value = app
+        .connect(&token, "sandbox-crm", serde_json::json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let victim = crate::helpers::Browser::new();
+    let authorize = victim
+        .redirect_target(started["popup_url"].as_str().unwrap())
+        .await;
+    let callback = victim.login(&authorize, "mallory", "allow").await;
+    let (status, body) = crate::helpers::Browser::new().get(&callback).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("another browser"));
+    assert!(
+        app.accounts("tenant_id=tenant-f").await["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let (status, _) = victim.get(started["popup_url"].as_str().unwrap()).await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a popup start is single-use"
+    );
+}
