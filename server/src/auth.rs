@@ -18,12 +18,7 @@ async fn bearer(parts: &mut Parts, state: &AppState, what: &str) -> Result<Strin
     TypedHeader::<Authorization<Bearer>>::from_request_parts(parts, state)
         .await
         .map(|TypedHeader(Authorization(bearer))| bearer.token().to_owned())
-        .map_err(|_| {
-            ApiError::unauthorized(
-                "missing_credentials",
-                format!("send `Authorization: Bearer <{what}>`"),
-            )
-        })
+        .map_err(|_| ApiError::unauthorized("missing_credentials", format!("send `Authorization: Bearer <{what}>`")))
 }
 
 /// A request from the host's backend.
@@ -34,8 +29,8 @@ impl FromRequestParts<AppState> for Backend {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let hash = token_hash(&bearer(parts, state, "api key").await?);
-        let known = state.configured_api_keys.contains(&hash)
-            || crate::store::api_keys::exists(&state.pool, &hash).await?;
+        let known =
+            state.configured_api_keys.contains(&hash) || crate::store::api_keys::exists(&state.pool, &hash).await?;
         if known {
             Ok(Backend)
         } else {
@@ -75,11 +70,7 @@ impl FromRequestParts<AppState> for LinkSession {
         }
         Ok(LinkSession {
             tenant_id: TenantId::parse(row.tenant_id.clone())?,
-            deployment_id: row
-                .deployment_id
-                .clone()
-                .map(DeploymentId::parse)
-                .transpose()?,
+            deployment_id: row.deployment_id.clone().map(DeploymentId::parse).transpose()?,
             category: row.category.clone(),
             row,
         })

@@ -83,19 +83,14 @@ pub struct Catalog {
 
 impl Catalog {
     /// The embedded files plus `overrides`; `public_url` fills `{public_url}` in URLs.
-    pub fn load(
-        overrides: &[ProviderDef],
-        sandbox: bool,
-        public_url: &str,
-    ) -> anyhow::Result<Self> {
+    pub fn load(overrides: &[ProviderDef], sandbox: bool, public_url: &str) -> anyhow::Result<Self> {
         let mut providers = BTreeMap::new();
         for file in CATALOG_DIR.files() {
             let name = file.path().display().to_string();
             let text = file
                 .contents_utf8()
                 .with_context(|| format!("catalog/{name}: not UTF-8"))?;
-            let def: ProviderDef =
-                toml::from_str(text).with_context(|| format!("catalog/{name}"))?;
+            let def: ProviderDef = toml::from_str(text).with_context(|| format!("catalog/{name}"))?;
             if providers.insert(def.key.clone(), def).is_some() {
                 bail!("catalog/{name}: key appears in another catalog file too");
             }
@@ -141,14 +136,12 @@ impl ProviderDef {
                 let value = value
                     .as_deref()
                     .with_context(|| format!("{field} is required for oauth2"))?;
-                url::Url::parse(value)
-                    .with_context(|| format!("{field} {value:?} is not a URL"))?;
+                url::Url::parse(value).with_context(|| format!("{field} {value:?} is not a URL"))?;
             }
         } else if self.fields.is_empty() {
             bail!("fields: an api_key or basic app needs at least one form field");
         }
-        url::Url::parse(&self.verify.url)
-            .with_context(|| format!("verify.url {:?} is not a URL", self.verify.url))?;
+        url::Url::parse(&self.verify.url).with_context(|| format!("verify.url {:?} is not a URL", self.verify.url))?;
         if !self.verify.identity.is_empty() && !self.verify.identity.starts_with('/') {
             bail!(
                 "verify.identity {:?} must be a JSON pointer such as /email",
@@ -188,10 +181,6 @@ mod tests {
     #[test]
     fn sandbox_off_drops_the_sandbox_apps() {
         let catalog = Catalog::load(&[], false, "http://x").unwrap();
-        assert!(
-            catalog
-                .iter()
-                .all(|p| !SANDBOX_APPS.contains(&p.key.as_str()))
-        );
+        assert!(catalog.iter().all(|p| !SANDBOX_APPS.contains(&p.key.as_str())));
     }
 }

@@ -186,11 +186,7 @@ impl Config {
 
     /// `public_url` without a trailing slash, for building absolute URLs.
     pub fn base_url(&self) -> String {
-        self.server
-            .public_url
-            .as_str()
-            .trim_end_matches('/')
-            .to_owned()
+        self.server.public_url.as_str().trim_end_matches('/').to_owned()
     }
 }
 
@@ -250,10 +246,7 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -295,11 +288,7 @@ mod tests {
     fn unknown_keys_and_bad_values_name_the_key() {
         let err = Config::from_sources(None, &env(&[("PLUGBOARD_SERVER_BINDD", "x")])).unwrap_err();
         assert!(format!("{err:#}").contains("bindd"), "{err:#}");
-        let err = Config::from_sources(
-            None,
-            &env(&[("PLUGBOARD_SERVER_ALLOWED_ORIGINS", "localhost")]),
-        )
-        .unwrap_err();
+        let err = Config::from_sources(None, &env(&[("PLUGBOARD_SERVER_ALLOWED_ORIGINS", "localhost")])).unwrap_err();
         assert!(format!("{err:#}").contains("allowed_origins"), "{err:#}");
     }
 
@@ -309,10 +298,7 @@ mod tests {
             parse_origin("https://App.Example.com").unwrap(),
             "https://app.example.com"
         );
-        assert_eq!(
-            parse_origin("http://localhost:3000/").unwrap(),
-            "http://localhost:3000"
-        );
+        assert_eq!(parse_origin("http://localhost:3000/").unwrap(), "http://localhost:3000");
         assert!(parse_origin("https://a.com/path").is_err());
         assert!(parse_origin("javascript:alert(1)").is_err());
     }

@@ -3,8 +3,8 @@
 //! outcome, and answer the message the widget turns into a host event.
 
 use plugboard_shared::{
-    AccountStatus, AppKey, AuthorizationEvent, ConnectResult, FailureEvent, FailureReason,
-    PopupMessage, ResultPayload, TenantId,
+    AccountStatus, AppKey, AuthorizationEvent, ConnectResult, FailureEvent, FailureReason, PopupMessage, ResultPayload,
+    TenantId,
 };
 
 use crate::catalog::ProviderDef;
@@ -31,18 +31,10 @@ pub async fn complete(
 ) -> ApiResult<PopupMessage> {
     let verification = verify_authorization(&state.http, connection.app, &credentials).await;
     let (status, identity, result) = match &verification {
-        Verification::Verified { identity } => (
-            AccountStatus::Verified,
-            identity.as_str(),
-            ConnectResult::Authorized,
-        ),
+        Verification::Verified { identity } => (AccountStatus::Verified, identity.as_str(), ConnectResult::Authorized),
         Verification::Failed { detail } => {
             tracing::info!(app = %connection.app.key, %detail, "verification failed");
-            (
-                AccountStatus::VerificationFailed,
-                "",
-                ConnectResult::VerificationFailed,
-            )
+            (AccountStatus::VerificationFailed, "", ConnectResult::VerificationFailed)
         }
     };
     let new = accounts::NewAccount {

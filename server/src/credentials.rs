@@ -35,8 +35,6 @@ impl Credentials {
 
     /// Decrypts what [`Credentials::seal`] stored for `account_id`.
     pub fn open(key: &MasterKey, sealed: &[u8], account_id: &str) -> anyhow::Result<Self> {
-        Ok(serde_json::from_slice(
-            &key.open(sealed, account_id.as_bytes())?,
-        )?)
+        Ok(serde_json::from_slice(&key.open(sealed, account_id.as_bytes())?)?)
     }
 }

@@ -122,8 +122,7 @@ pub fn session_hash_matches(app_secret: &str, user_id: &str, hash_hex: &str) -> 
     let Ok(given) = hex::decode(hash_hex.trim()) else {
         return false;
     };
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(app_secret.as_bytes()).expect("any key length");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(app_secret.as_bytes()).expect("any key length");
     mac.update(user_id.as_bytes());
     mac.verify_slice(&given).is_ok()
 }

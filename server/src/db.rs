@@ -13,11 +13,7 @@ pub type Pool = AnyPool;
 pub async fn connect(url: &str) -> anyhow::Result<Pool> {
     install_default_drivers();
     let sqlite = url.starts_with("sqlite:");
-    let url = if sqlite {
-        prepare_sqlite(url)?
-    } else {
-        url.to_owned()
-    };
+    let url = if sqlite { prepare_sqlite(url)? } else { url.to_owned() };
     let pool = AnyPoolOptions::new()
         .max_connections(if sqlite { 8 } else { 16 })
         .after_connect(move |conn, _| {
@@ -38,22 +34,14 @@ pub async fn connect(url: &str) -> anyhow::Result<Pool> {
     } else {
         sqlx::migrate!("migrations/postgres")
     };
-    migrator
-        .run(&pool)
-        .await
-        .context("database migration failed")?;
+    migrator.run(&pool).await.context("database migration failed")?;
     Ok(pool)
 }
 
 fn prepare_sqlite(url: &str) -> anyhow::Result<String> {
     let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).context("bad sqlite URL")?;
-    if let Some(parent) = options
-        .get_filename()
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+    if let Some(parent) = options.get_filename().parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
     Ok(if url.contains("mode=") {
         url.to_owned()

@@ -34,15 +34,15 @@ impl Deployments {
         for (app, creds) in &config.apps {
             let key = AppKey::parse(app.as_str()).with_context(|| format!("[apps.{app}]"))?;
             if catalog.get(&key).is_none() {
-                bail!(
-                    "[apps.{app}]: no provider {app:?} in the catalog; add it under [[providers]] or fix the name"
-                );
+                bail!("[apps.{app}]: no provider {app:?} in the catalog; add it under [[providers]] or fix the name");
             }
             let secret = match (&creds.client_secret, &creds.client_secret_env) {
                 (Some(secret), _) => Some(secret.clone()),
-                (None, Some(var)) => Some(SecretString::from(std::env::var(var).with_context(
-                    || format!("[apps.{app}].client_secret_env names {var}, which is not set"),
-                )?)),
+                (None, Some(var)) => {
+                    Some(SecretString::from(std::env::var(var).with_context(|| {
+                        format!("[apps.{app}].client_secret_env names {var}, which is not set")
+                    })?))
+                }
                 (None, None) => None,
             };
             credentials.insert(
@@ -53,10 +53,7 @@ impl Deployments {
                 },
             );
         }
-        if catalog
-            .get(&AppKey::parse(SANDBOX_APPS[0]).expect("valid"))
-            .is_some()
-        {
+        if catalog.get(&AppKey::parse(SANDBOX_APPS[0]).expect("valid")).is_some() {
             let secret = hex::encode(key.derive("sandbox client secret"));
             for app in SANDBOX_APPS {
                 credentials.insert(
@@ -130,10 +127,7 @@ impl Deployments {
         let chosen: Vec<&Deployment> = match deployment {
             Some(id) => {
                 let found = self.list.iter().find(|d| &d.id == id).ok_or_else(|| {
-                    ApiError::not_found(
-                        "unknown_deployment",
-                        format!("no deployment {:?}", id.as_str()),
-                    )
+                    ApiError::not_found("unknown_deployment", format!("no deployment {:?}", id.as_str()))
                 })?;
                 vec![found]
             }

@@ -28,11 +28,7 @@ async fn run() -> anyhow::Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut config_path = std::env::var_os("PLUGBOARD_CONFIG").map(PathBuf::from);
     if let Some(i) = args.iter().position(|a| a == "--config") {
-        config_path = Some(
-            args.get(i + 1)
-                .context("--config needs a file name")?
-                .into(),
-        );
+        config_path = Some(args.get(i + 1).context("--config needs a file name")?.into());
         args.drain(i..=i + 1);
     }
     if args.iter().any(|a| a == "--help" || a == "-h") {
@@ -40,12 +36,7 @@ async fn run() -> anyhow::Result<()> {
         return Ok(());
     }
     let config = Config::load(config_path.as_deref())?;
-    match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] | ["serve"] => serve(config).await,
         ["api-key", "create", rest @ ..] => {
             let label = match rest {

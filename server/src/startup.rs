@@ -61,11 +61,7 @@ impl Server {
             http,
             config,
         });
-        Ok(Self {
-            addr,
-            state,
-            listener,
-        })
+        Ok(Self { addr, state, listener })
     }
 
     /// Serves until Ctrl-C / SIGTERM.
@@ -81,18 +77,15 @@ impl Server {
 /// The key from the configuration, else from its file, else a new file for local use.
 fn master_key(config: &Config) -> anyhow::Result<MasterKey> {
     if let Some(text) = &config.security.master_key {
-        return MasterKey::from_base64(text.expose_secret())
-            .context("security.master_key / PLUGBOARD_MASTER_KEY");
+        return MasterKey::from_base64(text.expose_secret()).context("security.master_key / PLUGBOARD_MASTER_KEY");
     }
     let path = &config.security.master_key_file;
     if !path.exists() {
         create_key_file(path)?;
         tracing::warn!(path = %path.display(), "created a new master key; back it up, credentials cannot be read without it");
     }
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    MasterKey::from_base64(&text)
-        .with_context(|| format!("security.master_key_file {}", path.display()))
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    MasterKey::from_base64(&text).with_context(|| format!("security.master_key_file {}", path.display()))
 }
 
 fn create_key_file(path: &Path) -> anyhow::Result<()> {
@@ -118,8 +111,7 @@ async fn shutdown_signal() {
     let ctrl_c = async { tokio::signal::ctrl_c().await.ok() };
     #[cfg(unix)]
     let terminate = async {
-        let mut signal =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
         match signal.as_mut() {
             Some(s) => s.recv().await,
             None => std::future::pending().await,

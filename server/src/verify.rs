@@ -35,10 +35,7 @@ pub async fn verify_authorization(
                 .access_token
                 .as_deref()
                 .or_else(|| credentials.fields.get("api_key").map(String::as_str));
-            request.header(
-                AUTHORIZATION,
-                format!("Bearer {}", token.unwrap_or_default()),
-            )
+            request.header(AUTHORIZATION, format!("Bearer {}", token.unwrap_or_default()))
         }
         VerifyAuth::Basic => request.basic_auth(
             credentials

@@ -47,7 +47,12 @@ pub struct PopupMessage {
 impl PopupMessage {
     /// A message for `attempt_id`.
     pub fn new(attempt_id: impl Into<String>, result: ConnectResult, payload: ResultPayload) -> Self {
-        Self { source: MESSAGE_SOURCE.to_owned(), attempt_id: attempt_id.into(), result, payload }
+        Self {
+            source: MESSAGE_SOURCE.to_owned(),
+            attempt_id: attempt_id.into(),
+            result,
+            payload,
+        }
     }
 }
 

@@ -4,9 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use axum_extra::extract::WithRejection;
-use plugboard_shared::{
-    AccountId, AccountPage, AccountStatus, AppKey, IntegratedAccount, TenantId,
-};
+use plugboard_shared::{AccountId, AccountPage, AccountStatus, AppKey, IntegratedAccount, TenantId};
 use serde::Deserialize;
 
 use crate::auth::Backend;
@@ -47,12 +45,9 @@ async fn list(
     }
     // The cursor is the last authorization_id seen: stable while rows are added.
     let after = match &query.start_key {
-        Some(key) => key.parse::<i64>().map_err(|_| {
-            ApiError::bad_request(
-                "invalid_start_key",
-                "start_key must come from next_start_key",
-            )
-        })?,
+        Some(key) => key
+            .parse::<i64>()
+            .map_err(|_| ApiError::bad_request("invalid_start_key", "start_key must come from next_start_key"))?,
         None => 0,
     };
     let filter = Filter {
@@ -63,18 +58,13 @@ async fn list(
     let mut rows = accounts::list(&state.pool, &filter, after, limit).await?;
     let next_start_key = (rows.len() as i64 > limit).then(|| {
         rows.truncate(limit as usize);
-        rows.last()
-            .map(|r| r.authorization_id.to_string())
-            .unwrap_or_default()
+        rows.last().map(|r| r.authorization_id.to_string()).unwrap_or_default()
     });
     let items = rows
         .iter()
         .map(|r| r.to_api())
         .collect::<anyhow::Result<Vec<IntegratedAccount>>>()?;
-    Ok(Json(AccountPage {
-        items,
-        next_start_key,
-    }))
+    Ok(Json(AccountPage { items, next_start_key }))
 }
 
 async fn show(
@@ -85,8 +75,6 @@ async fn show(
     let account_id = AccountId::parse(account_id)?;
     let row = accounts::find(&state.pool, &account_id)
         .await?
-        .ok_or_else(|| {
-            ApiError::not_found("unknown_account", format!("no account {account_id}"))
-        })?;
+        .ok_or_else(|| ApiError::not_found("unknown_account", format!("no account {account_id}")))?;
     Ok(Json(row.to_api()?))
 }

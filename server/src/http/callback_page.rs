@@ -15,10 +15,7 @@ use crate::crypto::random_token;
 /// The page that delivers `message` to a window of `target_origin`.
 pub fn deliver(message: &PopupMessage, target_origin: &str) -> Response {
     let (title, text) = match message.result {
-        ConnectResult::Authorized => (
-            "Connected",
-            "Your account is connected. You can close this window.",
-        ),
+        ConnectResult::Authorized => ("Connected", "Your account is connected. You can close this window."),
         ConnectResult::VerificationFailed => (
             "Not verified",
             "Your account could not be verified. You can close this window.",
@@ -73,15 +70,9 @@ fn page(status: StatusCode, body: String, nonce: &str) -> Response {
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_str(&csp).expect("ascii"),
     );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     response
 }
 
@@ -124,10 +115,7 @@ mod tests {
         let ResultPayload::Failure(failure) = back.payload else {
             panic!()
         };
-        assert_eq!(
-            failure.message.unwrap(),
-            "</script><script>alert(1)</script>"
-        );
+        assert_eq!(failure.message.unwrap(), "</script><script>alert(1)</script>");
     }
 
     #[test]

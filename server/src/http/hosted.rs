@@ -32,10 +32,7 @@ async fn connect_page(State(state): State<AppState>) -> ApiResult<Response> {
              img-src 'self' data: https:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         ),
     );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
@@ -47,10 +44,7 @@ struct DemoQuery {
 
 /// Plays the host's backend: mints a link token for the demo tenant and hands it to the
 /// page, as a customer's server-rendered page would.
-async fn demo_page(
-    State(state): State<AppState>,
-    Query(query): Query<DemoQuery>,
-) -> ApiResult<Response> {
+async fn demo_page(State(state): State<AppState>, Query(query): Query<DemoQuery>) -> ApiResult<Response> {
     let tenant = query
         .tenant_id
         .unwrap_or_else(|| TenantId::parse("demo-user").expect("valid"));

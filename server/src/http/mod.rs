@@ -30,9 +30,9 @@ pub fn router(state: AppState) -> Router {
         .allow_methods([Method::GET, Method::POST, Method::DELETE])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .max_age(std::time::Duration::from_secs(600));
-    let static_files = ServeDir::new(&state.config.server.public_dir).not_found_service(
-        axum::routing::any(|| async { ApiError::not_found("not_found", "no such path") }),
-    );
+    let static_files = ServeDir::new(&state.config.server.public_dir).not_found_service(axum::routing::any(|| async {
+        ApiError::not_found("not_found", "no such path")
+    }));
 
     let mut app = Router::new()
         .merge(widget::router().layer(widget_cors))

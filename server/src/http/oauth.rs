@@ -10,9 +10,8 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use oauth2::basic::BasicClient;
 use oauth2::{
-    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
-    EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope,
-    TokenResponse, TokenUrl,
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, TokenResponse, TokenUrl,
 };
 use plugboard_shared::{AppKey, FailureReason, TenantId};
 use serde::Deserialize;
@@ -32,8 +31,7 @@ use crate::store::attempts::{self, AttemptRow};
 /// another browser (login CSRF, RFC 9700 §4.7) finds no match.
 const BROWSER_COOKIE: &str = "plugboard_browser";
 
-type OAuthClient =
-    BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
+type OAuthClient = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,14 +45,9 @@ fn client(state: &AppState, def: &ProviderDef) -> anyhow::Result<OAuthClient> {
         .credentials(&def.key)
         .ok_or_else(|| anyhow::anyhow!("no client credentials for {}", def.key))?;
     let mut client = BasicClient::new(ClientId::new(creds.client_id.clone()))
-        .set_auth_uri(AuthUrl::new(
-            def.authorization_url.clone().unwrap_or_default(),
-        )?)
+        .set_auth_uri(AuthUrl::new(def.authorization_url.clone().unwrap_or_default())?)
         .set_token_uri(TokenUrl::new(def.token_url.clone().unwrap_or_default())?)
-        .set_redirect_uri(RedirectUrl::new(format!(
-            "{}/oauth/callback",
-            state.base_url
-        ))?)
+        .set_redirect_uri(RedirectUrl::new(format!("{}/oauth/callback", state.base_url))?)
         .set_auth_type(match def.token_auth {
             TokenAuth::ClientSecretPost => AuthType::RequestBody,
             TokenAuth::ClientSecretBasic => AuthType::BasicAuth,
@@ -65,11 +58,7 @@ fn client(state: &AppState, def: &ProviderDef) -> anyhow::Result<OAuthClient> {
     Ok(client)
 }
 
-async fn start(
-    State(state): State<AppState>,
-    jar: CookieJar,
-    Path(attempt_id): Path<String>,
-) -> Response {
+async fn start(State(state): State<AppState>, jar: CookieJar, Path(attempt_id): Path<String>) -> Response {
     match begin(&state, jar, &attempt_id).await {
         Ok(response) => response,
         Err(err) => {
@@ -138,11 +127,7 @@ struct CallbackQuery {
     iss: Option<String>,
 }
 
-async fn callback(
-    State(state): State<AppState>,
-    jar: CookieJar,
-    Query(query): Query<CallbackQuery>,
-) -> Response {
+async fn callback(State(state): State<AppState>, jar: CookieJar, Query(query): Query<CallbackQuery>) -> Response {
     let attempt = match find_attempt(&state, &jar, &query).await {
         Ok(attempt) => attempt,
         Err(text) => return dead_end(StatusCode::BAD_REQUEST, text),
@@ -160,13 +145,8 @@ async fn callback(
 }
 
 /// The attempt this callback answers, claimed so that no replay can finish it again.
-async fn find_attempt(
-    state: &AppState,
-    jar: &CookieJar,
-    query: &CallbackQuery,
-) -> Result<AttemptRow, &'static str> {
-    const STALE: &str =
-        "This sign-in has expired or was already used. Close this window and try again.";
+async fn find_attempt(state: &AppState, jar: &CookieJar, query: &CallbackQuery) -> Result<AttemptRow, &'static str> {
+    const STALE: &str = "This sign-in has expired or was already used. Close this window and try again.";
     let state_token = query
         .state
         .as_deref()
@@ -196,9 +176,7 @@ async fn finish(
     query: CallbackQuery,
 ) -> ApiResult<plugboard_shared::PopupMessage> {
     let def = provider(state, attempt)?;
-    let fail = |reason, message: String| {
-        connect::fail(state, &attempt.attempt_id, &def.key, reason, Some(message))
-    };
+    let fail = |reason, message: String| connect::fail(state, &attempt.attempt_id, &def.key, reason, Some(message));
     // RFC 9207: a provider that names itself must name the one this attempt went to
     // (mix-up attacks, RFC 9700 §4.4).
     if let (Some(expected), Some(iss)) = (&def.issuer, &query.iss) {
@@ -252,17 +230,12 @@ async fn finish(
     let credentials = Credentials {
         access_token: Some(token.access_token().secret().clone()),
         refresh_token: token.refresh_token().map(|t| t.secret().clone()),
-        scope: token.scopes().map(|s| {
-            s.iter()
-                .map(|s| s.to_string())
-                .collect::<Vec<_>>()
-                .join(" ")
-        }),
+        scope: token
+            .scopes()
+            .map(|s| s.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" ")),
         ..Credentials::default()
     };
-    let expires_at = token
-        .expires_in()
-        .map(|d| clock::now() + d.as_secs() as i64);
+    let expires_at = token.expires_in().map(|d| clock::now() + d.as_secs() as i64);
     let tenant_id = TenantId::parse(attempt.tenant_id.clone())?;
     let connection = Connection {
         attempt_id: &attempt.attempt_id,

@@ -62,24 +62,15 @@ struct Grant {
 
 fn sign(state: &AppState, grant: &Grant) -> String {
     let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(grant).expect("plain data"));
-    let sig = URL_SAFE_NO_PAD.encode(hmac_raw(
-        &state.key.derive("sandbox tokens"),
-        body.as_bytes(),
-    ));
+    let sig = URL_SAFE_NO_PAD.encode(hmac_raw(&state.key.derive("sandbox tokens"), body.as_bytes()));
     format!("sbx.{body}.{sig}")
 }
 
 fn open(state: &AppState, token: &str, kind: &str) -> Option<Grant> {
     let (body, sig) = token.strip_prefix("sbx.")?.split_once('.')?;
-    let expected = URL_SAFE_NO_PAD.encode(hmac_raw(
-        &state.key.derive("sandbox tokens"),
-        body.as_bytes(),
-    ));
+    let expected = URL_SAFE_NO_PAD.encode(hmac_raw(&state.key.derive("sandbox tokens"), body.as_bytes()));
     // Constant-time: the signature is a secret-derived value.
-    if !bool::from(subtle::ConstantTimeEq::ct_eq(
-        expected.as_bytes(),
-        sig.as_bytes(),
-    )) {
+    if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), sig.as_bytes())) {
         return None;
     }
     let grant: Grant = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(body).ok()?).ok()?;
@@ -99,10 +90,7 @@ fn check_request(state: &AppState, params: &AuthorizeParams) -> Result<(), &'sta
     Ok(())
 }
 
-async fn login_page(
-    State(state): State<AppState>,
-    Query(params): Query<AuthorizeParams>,
-) -> Response {
+async fn login_page(State(state): State<AppState>, Query(params): Query<AuthorizeParams>) -> Response {
     if let Err(text) = check_request(&state, &params) {
         return (
             StatusCode::BAD_REQUEST,
@@ -176,9 +164,7 @@ async fn decide(State(state): State<AppState>, Form(form): Form<Decision>) -> Re
             };
             query.append_pair("code", &sign(&state, &grant));
         }
-        query
-            .append_pair("state", &params.state)
-            .append_pair("iss", &iss);
+        query.append_pair("state", &params.state).append_pair("iss", &iss);
     }
     Redirect::to(target.as_str()).into_response()
 }
@@ -202,36 +188,21 @@ fn token_error(error: &str, description: &str) -> Response {
         .into_response()
 }
 
-async fn token(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(form): Form<TokenForm>,
-) -> Response {
+async fn token(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<TokenForm>) -> Response {
     if !client_authenticated(&state, &headers, &form) {
-        return (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({"error": "invalid_client"})),
-        )
-            .into_response();
+        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "invalid_client"}))).into_response();
     }
     let user = match form.grant_type.as_str() {
         "authorization_code" => match redeem_code(&state, &form).await {
             Ok(user) => user,
             Err(description) => return token_error("invalid_grant", description),
         },
-        "refresh_token" => match form
-            .refresh_token
-            .as_deref()
-            .and_then(|t| open(&state, t, "refresh"))
-        {
+        "refresh_token" => match form.refresh_token.as_deref().and_then(|t| open(&state, t, "refresh")) {
             Some(grant) => grant.user,
             None => return token_error("invalid_grant", "unknown or expired refresh token"),
         },
         _ => {
-            return token_error(
-                "unsupported_grant_type",
-                "use authorization_code or refresh_token",
-            );
+            return token_error("unsupported_grant_type", "use authorization_code or refresh_token");
         }
     };
     let access = Grant {
@@ -272,9 +243,7 @@ fn client_authenticated(state: &AppState, headers: &HeaderMap, form: &TokenForm)
         .and_then(|b| STANDARD.decode(b).ok())
         .and_then(|b| String::from_utf8(b).ok());
     let given = match basic {
-        Some(pair) => pair
-            .split_once(':')
-            .map(|(id, s)| (id.to_owned(), s.to_owned())),
+        Some(pair) => pair.split_once(':').map(|(id, s)| (id.to_owned(), s.to_owned())),
         None => form.client_id.clone().zip(form.client_secret.clone()),
     };
     given.is_some_and(|(id, s)| id == SANDBOX_CLIENT_ID && s == secret)
@@ -312,21 +281,14 @@ async fn me(State(state): State<AppState>, headers: HeaderMap) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     let user = match token {
-        Some(key) if key.starts_with(API_KEY_PREFIX) => {
-            Some(key[API_KEY_PREFIX.len()..].to_owned())
-        }
+        Some(key) if key.starts_with(API_KEY_PREFIX) => Some(key[API_KEY_PREFIX.len()..].to_owned()),
         Some(token) => open(&state, token, "access").map(|g| g.user),
         None => None,
     };
     match user.filter(|u| !u.is_empty() && u != FAIL_VERIFY_USER) {
         Some(user) => {
-            Json(json!({"login": user, "email": format!("{user}@sandbox.example"), "name": user}))
-                .into_response()
+            Json(json!({"login": user, "email": format!("{user}@sandbox.example"), "name": user})).into_response()
         }
-        None => (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({"error": "invalid_token"})),
-        )
-            .into_response(),
+        None => (StatusCode::UNAUTHORIZED, Json(json!({"error": "invalid_token"}))).into_response(),
     }
 }

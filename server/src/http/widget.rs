@@ -8,9 +8,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::WithRejection;
 use plugboard_shared::{
-    AppKey, AttemptOutcome, AuthMode, ConnectRequest, ConnectResult, ConnectStarted, DeploymentId,
-    FormField, ResultPayload, SessionInfo, TenantId, WidgetApp, WidgetSessionRequest,
-    WidgetSessionResponse,
+    AppKey, AttemptOutcome, AuthMode, ConnectRequest, ConnectResult, ConnectStarted, DeploymentId, FormField,
+    ResultPayload, SessionInfo, TenantId, WidgetApp, WidgetSessionRequest, WidgetSessionResponse,
 };
 use secrecy::ExposeSecret;
 use serde::Deserialize;
@@ -41,10 +40,7 @@ async fn start_session(
     State(state): State<AppState>,
     WithRejection(Json(body), _): WithRejection<Json<WidgetSessionRequest>, ApiError>,
 ) -> ApiResult<Json<WidgetSessionResponse>> {
-    let (Some(app_id), Some(secret)) = (
-        &state.config.security.app_id,
-        &state.config.security.app_secret,
-    ) else {
+    let (Some(app_id), Some(secret)) = (&state.config.security.app_id, &state.config.security.app_secret) else {
         return Err(ApiError::not_found(
             "sessions_disabled",
             "set security.app_id and security.app_secret to enable hash sessions",
@@ -162,11 +158,7 @@ async fn connect_app(
     .await?;
     if def.auth_mode == AuthMode::Oauth2 {
         let popup_url = format!("{}/oauth/start/{attempt_id}", state.base_url);
-        return Ok(Json(ConnectStarted {
-            attempt_id,
-            popup_url,
-        })
-        .into_response());
+        return Ok(Json(ConnectStarted { attempt_id, popup_url }).into_response());
     }
     let credentials = form_credentials(&def.fields, body)?;
     attempts::claim(&state.pool, &attempt_id, clock::now()).await?;
@@ -182,21 +174,14 @@ async fn connect_app(
 /// The page that runs the attempt: the popup will post its result to exactly this origin,
 /// so it must be one we trust (RFC 9700 §4.1: no open redirectors of results).
 fn request_origin(state: &AppState, headers: &HeaderMap) -> ApiResult<String> {
-    let origin = headers
-        .get("origin")
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| {
-            ApiError::forbidden(
-                "origin_required",
-                "connect requests must come from a browser page (Origin header)",
-            )
-        })?;
-    let origin = crate::config::parse_origin(origin).map_err(|_| {
+    let origin = headers.get("origin").and_then(|v| v.to_str().ok()).ok_or_else(|| {
         ApiError::forbidden(
-            "origin_not_allowed",
-            "the Origin header is not a valid origin",
+            "origin_required",
+            "connect requests must come from a browser page (Origin header)",
         )
     })?;
+    let origin = crate::config::parse_origin(origin)
+        .map_err(|_| ApiError::forbidden("origin_not_allowed", "the Origin header is not a valid origin"))?;
     if !state.origin_allowed(&origin) {
         return Err(ApiError::forbidden(
             "origin_not_allowed",
@@ -214,9 +199,7 @@ fn form_credentials(fields: &[FormField], body: ConnectRequest) -> ApiResult<Cre
         let value = given
             .remove(&field.name)
             .filter(|v| !v.trim().is_empty())
-            .ok_or_else(|| {
-                ApiError::bad_request("missing_field", format!("{} is required", field.label))
-            })?;
+            .ok_or_else(|| ApiError::bad_request("missing_field", format!("{} is required", field.label)))?;
         kept.insert(field.name.clone(), value.trim().to_owned());
     }
     Ok(Credentials {
@@ -233,15 +216,12 @@ async fn attempt_outcome(
     let attempt = attempts::find(&state.pool, &attempt_id)
         .await?
         .filter(|a| a.tenant_id == session.tenant_id.as_str())
-        .ok_or_else(|| {
-            ApiError::not_found("unknown_attempt", "no such attempt for this session")
-        })?;
+        .ok_or_else(|| ApiError::not_found("unknown_attempt", "no such attempt for this session"))?;
     let outcome = match (attempt.result, attempt.payload) {
         (Some(result), Some(payload)) => {
-            let result: ConnectResult = serde_json::from_value(serde_json::Value::String(result))
-                .map_err(anyhow::Error::from)?;
-            let payload: ResultPayload =
-                serde_json::from_str(&payload).map_err(anyhow::Error::from)?;
+            let result: ConnectResult =
+                serde_json::from_value(serde_json::Value::String(result)).map_err(anyhow::Error::from)?;
+            let payload: ResultPayload = serde_json::from_str(&payload).map_err(anyhow::Error::from)?;
             AttemptOutcome::Complete { result, payload }
         }
         _ => AttemptOutcome::Pending,

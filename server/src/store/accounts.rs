@@ -53,11 +53,7 @@ pub struct NewAccount<'a> {
 
 /// Stores `new`, updating the existing row for the same tenant + app + identity.
 /// Returns the row and whether it already existed.
-pub async fn upsert(
-    pool: &Pool,
-    key: &MasterKey,
-    new: &NewAccount<'_>,
-) -> sqlx::Result<(AccountRow, bool)> {
+pub async fn upsert(pool: &Pool, key: &MasterKey, new: &NewAccount<'_>) -> sqlx::Result<(AccountRow, bool)> {
     // Two tries: a concurrent insert of the same identity turns our insert into an update.
     for _ in 0..2 {
         if let Some(existing) = find_by_identity(pool, new).await? {
@@ -69,20 +65,16 @@ pub async fn upsert(
             Err(err) => return Err(err),
         }
     }
-    Err(sqlx::Error::Protocol(
-        "account changed concurrently twice".into(),
-    ))
+    Err(sqlx::Error::Protocol("account changed concurrently twice".into()))
 }
 
 async fn find_by_identity(pool: &Pool, new: &NewAccount<'_>) -> sqlx::Result<Option<AccountRow>> {
-    sqlx::query_as(
-        "SELECT * FROM integrated_accounts WHERE tenant_id = $1 AND app = $2 AND identity = $3",
-    )
-    .bind(new.tenant_id.as_str())
-    .bind(new.app.as_str())
-    .bind(new.identity)
-    .fetch_optional(pool)
-    .await
+    sqlx::query_as("SELECT * FROM integrated_accounts WHERE tenant_id = $1 AND app = $2 AND identity = $3")
+        .bind(new.tenant_id.as_str())
+        .bind(new.app.as_str())
+        .bind(new.identity)
+        .fetch_optional(pool)
+        .await
 }
 
 fn verified_at(new: &NewAccount<'_>, now: i64) -> Option<i64> {
@@ -111,12 +103,7 @@ async fn insert(pool: &Pool, key: &MasterKey, new: &NewAccount<'_>) -> sqlx::Res
     .await
 }
 
-async fn update(
-    pool: &Pool,
-    key: &MasterKey,
-    existing: &AccountRow,
-    new: &NewAccount<'_>,
-) -> sqlx::Result<AccountRow> {
+async fn update(pool: &Pool, key: &MasterKey, existing: &AccountRow, new: &NewAccount<'_>) -> sqlx::Result<AccountRow> {
     let now = clock::now();
     sqlx::query_as(
         "UPDATE integrated_accounts SET status = $1, credentials = $2, verified_at = COALESCE($3, verified_at), \
@@ -149,12 +136,7 @@ pub struct Filter {
 
 /// One page in `authorization_id` order, after `after` (the cursor); asks for one row more
 /// than `limit` to know whether a next page exists.
-pub async fn list(
-    pool: &Pool,
-    filter: &Filter,
-    after: i64,
-    limit: i64,
-) -> sqlx::Result<Vec<AccountRow>> {
+pub async fn list(pool: &Pool, filter: &Filter, after: i64, limit: i64) -> sqlx::Result<Vec<AccountRow>> {
     sqlx::query_as(
         "SELECT * FROM integrated_accounts WHERE authorization_id > $1 \
          AND ($2 IS NULL OR tenant_id = $2) AND ($3 IS NULL OR app = $3) AND ($4 IS NULL OR status = $4) \
@@ -171,10 +153,9 @@ pub async fn list(
 
 /// Apps this tenant has an account for.
 pub async fn connected_apps(pool: &Pool, tenant_id: &TenantId) -> sqlx::Result<Vec<String>> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT DISTINCT app FROM integrated_accounts WHERE tenant_id = $1")
-            .bind(tenant_id.as_str())
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT app FROM integrated_accounts WHERE tenant_id = $1")
+        .bind(tenant_id.as_str())
+        .fetch_all(pool)
+        .await?;
     Ok(rows.into_iter().map(|(app,)| app).collect())
 }

@@ -5,18 +5,15 @@ use crate::crypto::{random_token, token_hash};
 use crate::db::Pool;
 
 pub async fn exists(pool: &Pool, key_hash: &str) -> sqlx::Result<bool> {
-    let found: Option<(String,)> =
-        sqlx::query_as("SELECT key_hash FROM api_keys WHERE key_hash = $1")
-            .bind(key_hash)
-            .fetch_optional(pool)
-            .await?;
+    let found: Option<(String,)> = sqlx::query_as("SELECT key_hash FROM api_keys WHERE key_hash = $1")
+        .bind(key_hash)
+        .fetch_optional(pool)
+        .await?;
     Ok(found.is_some())
 }
 
 pub async fn count(pool: &Pool) -> sqlx::Result<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM api_keys")
-        .fetch_one(pool)
-        .await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM api_keys").fetch_one(pool).await?;
     Ok(n)
 }
 

@@ -99,12 +99,7 @@ pub async fn claim(pool: &Pool, attempt_id: &str, now: i64) -> sqlx::Result<bool
 }
 
 /// Records how the attempt ended, for `GET /widget/attempts/{id}`.
-pub async fn record_outcome(
-    pool: &Pool,
-    attempt_id: &str,
-    result: &str,
-    payload: &str,
-) -> sqlx::Result<()> {
+pub async fn record_outcome(pool: &Pool, attempt_id: &str, result: &str, payload: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE connect_attempts SET result = $1, payload = $2 WHERE attempt_id = $3")
         .bind(result)
         .bind(payload)

@@ -18,19 +18,13 @@ async fn accounts_are_listed_per_tenant_and_page_by_page() {
         .await;
     }
     let other = app.link_token("someone-else").await;
-    app.connect(
-        &other,
-        "sandbox-hr",
-        json!({"fields": {"api_key": "sk_sandbox_z"}}),
-    )
-    .await;
+    app.connect(&other, "sandbox-hr", json!({"fields": {"api_key": "sk_sandbox_z"}}))
+        .await;
 
     let first = app.accounts("tenant_id=pager&limit=2").await;
     assert_eq!(first["items"].as_array().unwrap().len(), 2);
     let next = first["next_start_key"].as_str().unwrap();
-    let second = app
-        .accounts(&format!("tenant_id=pager&limit=2&start_key={next}"))
-        .await;
+    let second = app.accounts(&format!("tenant_id=pager&limit=2&start_key={next}")).await;
     assert_eq!(second["items"].as_array().unwrap().len(), 1);
     assert!(second["next_start_key"].is_null());
     let identities: Vec<&str> = first["items"]
@@ -42,20 +36,13 @@ async fn accounts_are_listed_per_tenant_and_page_by_page() {
         .collect();
     assert_eq!(
         identities,
-        [
-            "a@sandbox.example",
-            "b@sandbox.example",
-            "c@sandbox.example"
-        ]
+        ["a@sandbox.example", "b@sandbox.example", "c@sandbox.example"]
     );
 
     let one = &first["items"][0];
     let response = app
         .api
-        .get(app.url(&format!(
-            "/integrated-accounts/{}",
-            one["account_id"].as_str().unwrap()
-        )))
+        .get(app.url(&format!("/integrated-accounts/{}", one["account_id"].as_str().unwrap())))
         .bearer_auth(API_KEY)
         .send()
         .await
@@ -94,11 +81,6 @@ async fn bad_filters_and_unknown_ids_get_clear_errors() {
         .await
         .unwrap();
     assert_error(response, StatusCode::NOT_FOUND, "unknown_account").await;
-    let response = app
-        .api
-        .get(app.url("/integrated-accounts"))
-        .send()
-        .await
-        .unwrap();
+    let response = app.api.get(app.url("/integrated-accounts")).send().await.unwrap();
     assert_error(response, StatusCode::UNAUTHORIZED, "missing_credentials").await;
 }

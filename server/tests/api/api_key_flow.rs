@@ -11,11 +11,7 @@ async fn a_valid_key_is_verified_and_stored() {
     let app = spawn_app().await;
     let token = app.link_token("hr-tenant").await;
     let message: PopupMessage = app
-        .connect(
-            &token,
-            "sandbox-hr",
-            json!({"fields": {"api_key": "sk_sandbox_carol"}}),
-        )
+        .connect(&token, "sandbox-hr", json!({"fields": {"api_key": "sk_sandbox_carol"}}))
         .await
         .json()
         .await
@@ -36,11 +32,7 @@ async fn a_rejected_key_is_a_verification_failure() {
     let app = spawn_app().await;
     let token = app.link_token("hr-tenant").await;
     let message: PopupMessage = app
-        .connect(
-            &token,
-            "sandbox-hr",
-            json!({"fields": {"api_key": "wrong"}}),
-        )
+        .connect(&token, "sandbox-hr", json!({"fields": {"api_key": "wrong"}}))
         .await
         .json()
         .await
@@ -57,8 +49,7 @@ async fn missing_fields_unknown_apps_and_foreign_origins_are_refused() {
     let app = spawn_app().await;
     let token = app.link_token("hr-tenant").await;
     assert_error(
-        app.connect(&token, "sandbox-hr", json!({"fields": {}}))
-            .await,
+        app.connect(&token, "sandbox-hr", json!({"fields": {}})).await,
         StatusCode::BAD_REQUEST,
         "missing_field",
     )

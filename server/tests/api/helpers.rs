@@ -14,7 +14,8 @@ pub const HOST_ORIGIN: &str = "http://localhost:13000";
 
 pub struct TestApp {
     pub base: String,
-    pub db_file: std::path::PathBuf,
+    /// The SQLite file, or `None` when the tests run on PostgreSQL.
+    pub db_file: Option<std::path::PathBuf>,
     /// No cookie store: plays the host backend and the widget's fetches.
     pub api: reqwest::Client,
     _dir: tempfile::TempDir,
@@ -24,14 +25,11 @@ pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let db_file = dir.path().join("plugboard.db");
+    let (database_url, db_file) = database(dir.path()).await;
     let key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
     let env: Vec<(String, String)> = [
         ("PLUGBOARD_SERVER_PUBLIC_URL", base.clone()),
-        (
-            "PLUGBOARD_SERVER_DATABASE_URL",
-            format!("sqlite://{}", db_file.display()),
-        ),
+        ("PLUGBOARD_SERVER_DATABASE_URL", database_url),
         ("PLUGBOARD_SERVER_ALLOWED_ORIGINS", HOST_ORIGIN.to_owned()),
         (
             "PLUGBOARD_SERVER_PUBLIC_DIR",
@@ -56,6 +54,30 @@ pub async fn spawn_app() -> TestApp {
     }
 }
 
+/// A fresh database per test: a SQLite file, or with `PLUGBOARD_TEST_POSTGRES_URL` set
+/// (a server URL such as `postgres://postgres@127.0.0.1:5432`) a new PostgreSQL database.
+async fn database(dir: &std::path::Path) -> (String, Option<std::path::PathBuf>) {
+    use sqlx::Connection;
+    let Ok(server) = std::env::var("PLUGBOARD_TEST_POSTGRES_URL") else {
+        let file = dir.join("plugboard.db");
+        return (format!("sqlite://{}", file.display()), Some(file));
+    };
+    let name = format!(
+        "pb_test_{}",
+        plugboard_server::crypto::random_token("")
+            .to_lowercase()
+            .replace(['-', '_'], "")
+    );
+    let name = &name[..30];
+    let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
+        .await
+        .unwrap();
+    sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
+    (format!("{server}/{name}"), None)
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
@@ -75,11 +97,7 @@ impl TestApp {
     pub async fn link_token(&self, tenant: &str) -> String {
         let response = self.post_link_token(json!({ "tenant_id": tenant })).await;
         assert_eq!(response.status(), StatusCode::CREATED);
-        response
-            .json::<LinkTokenResponse>()
-            .await
-            .unwrap()
-            .link_token
+        response.json::<LinkTokenResponse>().await.unwrap().link_token
     }
 
     /// `POST /widget/connect/{app}` from the host page's origin.
@@ -116,9 +134,7 @@ impl TestApp {
             .await
             .unwrap();
         let browser = Browser::new();
-        let authorize = browser
-            .redirect_target(started["popup_url"].as_str().unwrap())
-            .await;
+        let authorize = browser.redirect_target(started["popup_url"].as_str().unwrap()).await;
         let callback = browser.login(&authorize, username, decision).await;
         let page = browser.get(&callback).await;
         PopupPage {
@@ -152,10 +168,7 @@ impl PopupPage {
 
 fn script_block(html: &str, id: &str) -> String {
     let open = format!("<script type=\"application/json\" id=\"{id}\">");
-    let start = html
-        .find(&open)
-        .unwrap_or_else(|| panic!("no {id} block in {html}"))
-        + open.len();
+    let start = html.find(&open).unwrap_or_else(|| panic!("no {id} block in {html}")) + open.len();
     html[start..].split("</script>").next().unwrap().to_owned()
 }
 
@@ -231,9 +244,7 @@ pub async fn assert_error(response: reqwest::Response, status: StatusCode, code:
     let body: Value = response.json().await.expect("error bodies are JSON");
     assert_eq!(body["error"]["code"], code, "{body}");
     assert!(
-        body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
+        body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
         "{body}"
     );
 }

@@ -15,10 +15,7 @@ async fn a_backend_gets_a_token_and_a_connect_url() {
     let body: serde_json::Value = response.json().await.unwrap();
     let token = body["link_token"].as_str().unwrap();
     assert!(token.starts_with("lt_"));
-    assert_eq!(
-        body["connect_url"],
-        app.url(&format!("/connect?link_token={token}"))
-    );
+    assert_eq!(body["connect_url"], app.url(&format!("/connect?link_token={token}")));
     assert!(body["expires_at"].as_str().unwrap().ends_with('Z'));
 }
 
@@ -53,12 +50,7 @@ async fn bad_bodies_get_a_clear_400() {
         json!({}),
         json!({"tenant_id": "t", "surprise": 1}),
     ] {
-        assert_error(
-            app.post_link_token(body).await,
-            StatusCode::BAD_REQUEST,
-            "invalid_body",
-        )
-        .await;
+        assert_error(app.post_link_token(body).await, StatusCode::BAD_REQUEST, "invalid_body").await;
     }
     assert_error(
         app.post_link_token(json!({"tenant_id": "t", "expires_in": 31 * 24 * 3600}))
@@ -128,7 +120,9 @@ async fn widget_calls_need_a_live_token() {
 async fn the_token_lists_the_sandbox_apps_and_its_session() {
     let app = spawn_app().await;
     let body: serde_json::Value = app
-        .post_link_token(json!({"tenant_id": "t", "redirect_uri": "https://app.example.com/done", "owner_name": "Acme"}))
+        .post_link_token(
+            json!({"tenant_id": "t", "redirect_uri": "https://app.example.com/done", "owner_name": "Acme"}),
+        )
         .await
         .json()
         .await
@@ -146,10 +140,7 @@ async fn the_token_lists_the_sandbox_apps_and_its_session() {
         .unwrap();
     let names: Vec<&str> = apps.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["Sandbox CRM", "Sandbox HR"]);
-    assert!(
-        apps.iter()
-            .all(|a| !a.connected && a.logo_url.starts_with(&app.base))
-    );
+    assert!(apps.iter().all(|a| !a.connected && a.logo_url.starts_with(&app.base)));
     let session: plugboard_shared::SessionInfo = app
         .api
         .get(app.url("/widget/session"))
@@ -161,8 +152,5 @@ async fn the_token_lists_the_sandbox_apps_and_its_session() {
         .await
         .unwrap();
     assert_eq!(session.tenant_id.as_str(), "t");
-    assert_eq!(
-        session.redirect_uri.as_deref(),
-        Some("https://app.example.com/done")
-    );
+    assert_eq!(session.redirect_uri.as_deref(), Some("https://app.example.com/done"));
 }

@@ -8,8 +8,7 @@ use crate::helpers::{APP_ID, APP_SECRET, assert_error, hmac_hex, spawn_app};
 #[tokio::test]
 async fn a_correct_hash_opens_a_session_for_that_user() {
     let app = spawn_app().await;
-    let body =
-        json!({"app_id": APP_ID, "user_id": "user-42", "hash": hmac_hex(APP_SECRET, "user-42")});
+    let body = json!({"app_id": APP_ID, "user_id": "user-42", "hash": hmac_hex(APP_SECRET, "user-42")});
     let response = app
         .api
         .post(app.url("/widget/session"))
@@ -36,8 +35,7 @@ async fn a_correct_hash_opens_a_session_for_that_user() {
 #[tokio::test]
 async fn a_wrong_hash_or_app_id_is_refused() {
     let app = spawn_app().await;
-    let wrong_hash =
-        json!({"app_id": APP_ID, "user_id": "user-42", "hash": hmac_hex(APP_SECRET, "user-43")});
+    let wrong_hash = json!({"app_id": APP_ID, "user_id": "user-42", "hash": hmac_hex(APP_SECRET, "user-43")});
     let response = app
         .api
         .post(app.url("/widget/session"))
@@ -46,8 +44,7 @@ async fn a_wrong_hash_or_app_id_is_refused() {
         .await
         .unwrap();
     assert_error(response, StatusCode::UNAUTHORIZED, "invalid_hash").await;
-    let wrong_app =
-        json!({"app_id": "other", "user_id": "user-42", "hash": hmac_hex(APP_SECRET, "user-42")});
+    let wrong_app = json!({"app_id": "other", "user_id": "user-42", "hash": hmac_hex(APP_SECRET, "user-42")});
     let response = app
         .api
         .post(app.url("/widget/session"))
