@@ -49,6 +49,11 @@ pub fn router(state: AppState) -> Router {
             .layer(CorsLayer::new().allow_origin(Any))
             .service(static_files),
     )
-    .layer(TraceLayer::new_for_http())
+    .layer(
+        TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            // Path only: query strings carry link tokens, codes and state.
+            tracing::info_span!("http", method = %request.method(), path = %request.uri().path())
+        }),
+    )
     .with_state(state)
 }
