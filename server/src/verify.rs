@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use reqwest::header::AUTHORIZATION;
 
-use crate::catalog::{ProviderDef, VerifyAuth};
+use crate::catalog::template::{self, Values};
+use crate::catalog::{ProviderDef, VerifyAuth, VerifyMethod};
 use crate::credentials::Credentials;
 
 /// How long a provider may take to answer the verification call.
@@ -25,27 +26,60 @@ pub async fn verify_authorization(
     def: &ProviderDef,
     credentials: &Credentials,
 ) -> Verification {
-    let request = http
-        .get(&def.verify.url)
-        .timeout(VERIFY_TIMEOUT)
-        .header("Accept", "application/json");
-    let request = match def.verify.auth {
-        VerifyAuth::Bearer => {
-            let token = credentials
-                .access_token
-                .as_deref()
-                .or_else(|| credentials.fields.get("api_key").map(String::as_str));
-            request.header(AUTHORIZATION, format!("Bearer {}", token.unwrap_or_default()))
-        }
-        VerifyAuth::Basic => request.basic_auth(
-            credentials
-                .fields
-                .get("username")
-                .map(String::as_str)
-                .unwrap_or_default(),
-            credentials.fields.get("password"),
-        ),
+    match request(http, def, credentials) {
+        Ok(request) => send(request, &def.verify.identity).await,
+        Err(missing) => Verification::Failed {
+            detail: format!("the verification call needs {{{missing}}}"),
+        },
+    }
+}
+
+/// Templates see the typed fields and the access token.
+fn values(credentials: &Credentials) -> Values {
+    let mut values = credentials.fields.clone();
+    if let Some(token) = &credentials.access_token {
+        values.insert("access_token".into(), token.clone());
+    }
+    values
+}
+
+fn request(
+    http: &reqwest::Client,
+    def: &ProviderDef,
+    credentials: &Credentials,
+) -> Result<reqwest::RequestBuilder, String> {
+    let verify = &def.verify;
+    let values = values(credentials);
+    let url = template::fill(&verify.url, &values)?;
+    let mut request = match verify.method {
+        VerifyMethod::Get => http.get(url),
+        VerifyMethod::Post => http.post(url),
+    }
+    .timeout(VERIFY_TIMEOUT)
+    .header("Accept", "application/json");
+    for (name, value) in &verify.headers {
+        request = request.header(name, value);
+    }
+    let token = || match &verify.token {
+        Some(token) => template::fill(token, &values),
+        None => values
+            .get("access_token")
+            .or_else(|| values.get("api_key"))
+            .cloned()
+            .ok_or_else(|| "access_token".into()),
     };
+    Ok(match verify.auth {
+        VerifyAuth::Bearer => request.header(AUTHORIZATION, format!("Bearer {}", token()?)),
+        VerifyAuth::Header => request.header(verify.header.as_deref().unwrap_or("X-Api-Key"), token()?),
+        VerifyAuth::Basic => {
+            let username = template::fill(verify.username.as_deref().unwrap_or("{username}"), &values)?;
+            let password = template::fill(verify.password.as_deref().unwrap_or("{password}"), &values)?;
+            request.basic_auth(username, Some(password))
+        }
+    })
+}
+
+async fn send(request: reqwest::RequestBuilder, identity_pointer: &str) -> Verification {
     let response = match request.send().await {
         Ok(response) => response,
         Err(err) => {
@@ -62,7 +96,7 @@ pub async fn verify_authorization(
     }
     match response.json::<serde_json::Value>().await {
         Ok(body) => Verification::Verified {
-            identity: identity_at(&body, &def.verify.identity),
+            identity: identity_at(&body, identity_pointer),
         },
         Err(_) => Verification::Failed {
             detail: "the verification answer was not JSON".into(),

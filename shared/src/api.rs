@@ -85,6 +85,9 @@ pub struct SessionInfo {
 pub enum AuthMode {
     /// Authorization code with PKCE, in a popup.
     Oauth2,
+    /// Client credentials grant with a client id and secret the person enters.
+    #[serde(rename = "oauth2_cc")]
+    Oauth2Cc,
     /// An API key typed into a form.
     ApiKey,
     /// A username and password (HTTP basic) typed into a form.
@@ -101,6 +104,9 @@ pub struct FormField {
     /// Masked input, never echoed back.
     #[serde(default)]
     pub secret: bool,
+    /// Example value shown in the empty input (e.g. `yourcompany` for a subdomain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
 }
 
 /// One entry of `GET /widget/apps`.
@@ -116,7 +122,8 @@ pub struct WidgetApp {
     pub logo_url: String,
     /// Popup or form.
     pub auth_mode: AuthMode,
-    /// The form's inputs for API-key and basic apps.
+    /// The form's inputs: credentials for API-key, basic and client-credentials apps;
+    /// values asked before the popup (a subdomain…) for OAuth apps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FormField>>,
     /// Whether this tenant already has an account for the app.

@@ -15,6 +15,7 @@ mod accounts;
 mod callback_page;
 mod health;
 mod hosted;
+mod logos;
 pub mod link_tokens;
 mod oauth;
 pub mod sandbox;
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(oauth::router())
         .merge(accounts::router())
         .merge(hosted::router())
+        .merge(logos::router())
         .merge(health::router());
     if state.config.server.sandbox {
         app = app.merge(sandbox::router());

@@ -8,22 +8,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use oauth2::basic::BasicClient;
-use oauth2::{
-    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, TokenResponse, TokenUrl,
-};
+use oauth2::{AuthorizationCode, CsrfToken, PkceCodeChallenge, PkceCodeVerifier};
 use plugboard_shared::{AppKey, FailureReason, TenantId};
 use serde::Deserialize;
 
 use super::callback_page::{dead_end, deliver};
-use crate::catalog::{ProviderDef, TokenAuth};
+use crate::catalog::ProviderDef;
+use crate::catalog::template::Values;
 use crate::clock;
 use crate::connect::{self, Connection};
-use crate::credentials::Credentials;
 use crate::crypto::{random_token, token_hash};
-use crate::deployments::expose;
 use crate::error::ApiResult;
+use crate::oauth_client::{code_client, credentials_from, scopes, token_error_message};
 use crate::state::AppState;
 use crate::store::attempts::{self, AttemptRow};
 
@@ -31,31 +27,10 @@ use crate::store::attempts::{self, AttemptRow};
 /// another browser (login CSRF, RFC 9700 §4.7) finds no match.
 const BROWSER_COOKIE: &str = "plugboard_browser";
 
-type OAuthClient = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
-
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/oauth/start/{attempt_id}", get(start))
         .route("/oauth/callback", get(callback))
-}
-
-fn client(state: &AppState, def: &ProviderDef) -> anyhow::Result<OAuthClient> {
-    let creds = state
-        .deployments
-        .credentials(&def.key)
-        .ok_or_else(|| anyhow::anyhow!("no client credentials for {}", def.key))?;
-    let mut client = BasicClient::new(ClientId::new(creds.client_id.clone()))
-        .set_auth_uri(AuthUrl::new(def.authorization_url.clone().unwrap_or_default())?)
-        .set_token_uri(TokenUrl::new(def.token_url.clone().unwrap_or_default())?)
-        .set_redirect_uri(RedirectUrl::new(format!("{}/oauth/callback", state.base_url))?)
-        .set_auth_type(match def.token_auth {
-            TokenAuth::ClientSecretPost => AuthType::RequestBody,
-            TokenAuth::ClientSecretBasic => AuthType::BasicAuth,
-        });
-    if let Some(secret) = expose(&creds.client_secret) {
-        client = client.set_client_secret(ClientSecret::new(secret));
-    }
-    Ok(client)
 }
 
 async fn start(State(state): State<AppState>, jar: CookieJar, Path(attempt_id): Path<String>) -> Response {
@@ -92,10 +67,13 @@ async fn begin(state: &AppState, jar: CookieJar, attempt_id: &str) -> anyhow::Re
     )
     .await?;
     anyhow::ensure!(started, "attempt already started or expired");
-    let client = client(state, def)?;
+    let client = code_client(state, def, &inputs(&attempt))?;
     let mut request = client
         .authorize_url(|| CsrfToken::new(state_token))
-        .add_scopes(def.scopes.iter().cloned().map(Scope::new));
+        .add_scopes(scopes(def));
+    for (name, value) in &def.authorization_params {
+        request = request.add_extra_param(name, value);
+    }
     if def.pkce {
         request = request.set_pkce_challenge(challenge);
     }
@@ -204,38 +182,21 @@ async fn finish(
         )
         .await;
     };
-    let client = client(state, def)?;
+    let inputs = inputs(attempt);
+    let client = code_client(state, def, &inputs)?;
     let mut exchange = client.exchange_code(AuthorizationCode::new(code));
     if let Some(verifier) = attempt.pkce_verifier.clone().filter(|_| def.pkce) {
         exchange = exchange.set_pkce_verifier(PkceCodeVerifier::new(verifier));
     }
     let token = match exchange.request_async(&state.http).await {
         Ok(token) => token,
-        Err(RequestTokenError::ServerResponse(err)) => {
-            let message = err
-                .error_description()
-                .cloned()
-                .unwrap_or_else(|| err.error().to_string());
-            return fail(FailureReason::ProviderError, message).await;
-        }
         Err(err) => {
-            tracing::warn!(app = %def.key, error = %err, "token exchange failed");
-            return fail(
-                FailureReason::ProviderError,
-                "the token exchange with the provider failed".into(),
-            )
-            .await;
+            tracing::warn!(app = %def.key, "token exchange failed");
+            return fail(FailureReason::ProviderError, token_error_message(&err)).await;
         }
     };
-    let credentials = Credentials {
-        access_token: Some(token.access_token().secret().clone()),
-        refresh_token: token.refresh_token().map(|t| t.secret().clone()),
-        scope: token
-            .scopes()
-            .map(|s| s.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" ")),
-        ..Credentials::default()
-    };
-    let expires_at = token.expires_in().map(|d| clock::now() + d.as_secs() as i64);
+    // The typed values (a subdomain…) go with the credentials: later calls need them.
+    let (credentials, expires_at) = credentials_from(&token, inputs);
     let tenant_id = TenantId::parse(attempt.tenant_id.clone())?;
     let connection = Connection {
         attempt_id: &attempt.attempt_id,
@@ -243,4 +204,13 @@ async fn finish(
         app: def,
     };
     connect::complete(state, &connection, credentials, expires_at).await
+}
+
+/// Values typed before the popup, kept on the attempt.
+fn inputs(attempt: &AttemptRow) -> Values {
+    attempt
+        .inputs
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or_default()
 }

@@ -29,6 +29,11 @@ pub const FAIL_VERIFY_USER: &str = "fail-verify";
 pub const API_KEY_PREFIX: &str = "sk_sandbox_";
 const CODE_LIFETIME_SECS: i64 = 60;
 const ACCESS_LIFETIME_SECS: i64 = 3600;
+const REFRESH_LIFETIME_SECS: i64 = 30 * 24 * 3600;
+/// The client secret the client-credentials grant accepts, with any client id.
+pub const CC_SECRET: &str = "sandbox-secret";
+/// The password basic auth accepts, with any username.
+pub const BASIC_PASSWORD: &str = "sandbox";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -58,6 +63,19 @@ struct Grant {
     challenge: String,
     #[serde(default)]
     redirect_uri: String,
+}
+
+impl Grant {
+    fn new(kind: &str, user: &str, lifetime_secs: i64) -> Self {
+        let exp = clock::now() + lifetime_secs;
+        Self {
+            kind: kind.into(),
+            user: user.into(),
+            exp,
+            challenge: String::new(),
+            redirect_uri: String::new(),
+        }
+    }
 }
 
 fn sign(state: &AppState, grant: &Grant) -> String {
@@ -156,11 +174,9 @@ async fn decide(State(state): State<AppState>, Form(form): Form<Decision>) -> Re
                 .append_pair("error_description", "No credentials were entered");
         } else {
             let grant = Grant {
-                kind: "code".into(),
-                user: form.username.trim().to_owned(),
-                exp: clock::now() + CODE_LIFETIME_SECS,
                 challenge: params.code_challenge.clone(),
                 redirect_uri: params.redirect_uri.clone(),
+                ..Grant::new("code", form.username.trim(), CODE_LIFETIME_SECS)
             };
             query.append_pair("code", &sign(&state, &grant));
         }
@@ -189,6 +205,9 @@ fn token_error(error: &str, description: &str) -> Response {
 }
 
 async fn token(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<TokenForm>) -> Response {
+    if form.grant_type == "client_credentials" {
+        return client_credentials_grant(&state, &headers, &form);
+    }
     if !client_authenticated(&state, &headers, &form) {
         return (StatusCode::UNAUTHORIZED, Json(json!({"error": "invalid_client"}))).into_response();
     }
@@ -205,30 +224,58 @@ async fn token(State(state): State<AppState>, headers: HeaderMap, Form(form): Fo
             return token_error("unsupported_grant_type", "use authorization_code or refresh_token");
         }
     };
-    let access = Grant {
-        kind: "access".into(),
-        user: user.clone(),
-        exp: clock::now() + ACCESS_LIFETIME_SECS,
-        challenge: String::new(),
-        redirect_uri: String::new(),
-    };
-    let refresh = Grant {
-        kind: "refresh".into(),
-        user,
-        exp: clock::now() + 30 * 24 * 3600,
-        challenge: String::new(),
-        redirect_uri: String::new(),
-    };
-    Json(json!({
-        "access_token": sign(&state, &access),
-        "token_type": "Bearer",
-        "expires_in": ACCESS_LIFETIME_SECS,
-        "refresh_token": sign(&state, &refresh),
-        "scope": "contacts.read profile",
-    }))
-    .into_response()
+    access_answer(&state, user, true)
 }
 
+/// A token response for `user`; client-credentials grants get no refresh token (RFC 6749 §4.4.3).
+fn access_answer(state: &AppState, user: String, with_refresh: bool) -> Response {
+    let mut body = json!({
+        "access_token": sign(state, &Grant::new("access", &user, ACCESS_LIFETIME_SECS)),
+        "token_type": "Bearer",
+        "expires_in": ACCESS_LIFETIME_SECS,
+        "scope": "contacts.read profile",
+    });
+    if with_refresh {
+        body["refresh_token"] = sign(state, &Grant::new("refresh", &user, REFRESH_LIFETIME_SECS)).into();
+    }
+    Json(body).into_response()
+}
+
+/// Any client id works with the secret [`CC_SECRET`]; the id becomes the identity.
+fn client_credentials_grant(state: &AppState, headers: &HeaderMap, form: &TokenForm) -> Response {
+    match client_of(headers, form) {
+        Some((id, secret)) if !id.is_empty() && secret == CC_SECRET => access_answer(state, id, false),
+        _ => (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "invalid_client", "error_description": "The client id or secret is wrong"})),
+        )
+            .into_response(),
+    }
+}
+
+/// The client's id and secret, from HTTP basic auth or the form (RFC 6749 §2.3.1).
+fn client_of(headers: &HeaderMap, form: &TokenForm) -> Option<(String, String)> {
+    let basic = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| STANDARD.decode(b).ok())
+        .and_then(|b| String::from_utf8(b).ok());
+    match basic {
+        Some(pair) => pair.split_once(':').map(|(id, s)| (form_decode(id), form_decode(s))),
+        None => form.client_id.clone().zip(form.client_secret.clone()),
+    }
+}
+
+/// RFC 6749 §2.3.1 form-encodes the id and secret before basic auth.
+fn form_decode(text: &str) -> String {
+    url::form_urlencoded::parse(format!("x={text}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// Our own server, as the sandbox's registered client for the code grant.
 fn client_authenticated(state: &AppState, headers: &HeaderMap, form: &TokenForm) -> bool {
     let expected = state
         .deployments
@@ -236,17 +283,7 @@ fn client_authenticated(state: &AppState, headers: &HeaderMap, form: &TokenForm)
     let Some(secret) = expected.and_then(|c| expose(&c.client_secret)) else {
         return false;
     };
-    let basic = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
-        .and_then(|b| STANDARD.decode(b).ok())
-        .and_then(|b| String::from_utf8(b).ok());
-    let given = match basic {
-        Some(pair) => pair.split_once(':').map(|(id, s)| (id.to_owned(), s.to_owned())),
-        None => form.client_id.clone().zip(form.client_secret.clone()),
-    };
-    given.is_some_and(|(id, s)| id == SANDBOX_CLIENT_ID && s == secret)
+    client_of(headers, form).is_some_and(|(id, s)| id == SANDBOX_CLIENT_ID && s == secret)
 }
 
 async fn redeem_code(state: &AppState, form: &TokenForm) -> Result<String, &'static str> {
@@ -274,21 +311,39 @@ async fn redeem_code(state: &AppState, form: &TokenForm) -> Result<String, &'sta
     }
 }
 
-/// The protected call: accepts sandbox access tokens and `sk_sandbox_<name>` API keys.
-async fn me(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let token = headers
+#[derive(Debug, Deserialize)]
+struct MeQuery {
+    workspace: Option<String>,
+}
+
+/// The protected call: accepts sandbox access tokens, `sk_sandbox_<name>` API keys, and
+/// basic auth with the password [`BASIC_PASSWORD`].
+async fn me(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<MeQuery>) -> Response {
+    let authorization = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    let user = match token {
-        Some(key) if key.starts_with(API_KEY_PREFIX) => Some(key[API_KEY_PREFIX.len()..].to_owned()),
-        Some(token) => open(&state, token, "access").map(|g| g.user),
-        None => None,
+        .unwrap_or_default();
+    let user = if let Some(key) = authorization.strip_prefix(&format!("Bearer {API_KEY_PREFIX}")) {
+        Some(key.to_owned())
+    } else if let Some(token) = authorization.strip_prefix("Bearer ") {
+        open(&state, token, "access").map(|g| g.user)
+    } else {
+        basic_user(authorization)
     };
     match user.filter(|u| !u.is_empty() && u != FAIL_VERIFY_USER) {
         Some(user) => {
-            Json(json!({"login": user, "email": format!("{user}@sandbox.example"), "name": user})).into_response()
+            let mut body = json!({"login": user, "email": format!("{user}@sandbox.example"), "name": user});
+            if let Some(workspace) = query.workspace {
+                body["workspace_email"] = format!("{user}@{workspace}.sandbox.example").into();
+            }
+            Json(body).into_response()
         }
         None => (StatusCode::UNAUTHORIZED, Json(json!({"error": "invalid_token"}))).into_response(),
     }
+}
+
+fn basic_user(authorization: &str) -> Option<String> {
+    let pair = STANDARD.decode(authorization.strip_prefix("Basic ")?).ok()?;
+    let (user, password) = std::str::from_utf8(&pair).ok()?.split_once(':')?;
+    (password == BASIC_PASSWORD).then(|| user.to_owned())
 }

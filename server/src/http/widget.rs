@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::WithRejection;
 use plugboard_shared::{
-    AppKey, AttemptOutcome, AuthMode, ConnectRequest, ConnectResult, ConnectStarted, DeploymentId, FormField,
+    AppKey, AttemptOutcome, AuthMode, ConnectRequest, ConnectResult, ConnectStarted, DeploymentId, FailureReason,
     ResultPayload, SessionInfo, TenantId, WidgetApp, WidgetSessionRequest, WidgetSessionResponse,
 };
 use secrecy::ExposeSecret;
@@ -16,13 +16,16 @@ use serde::Deserialize;
 
 use crate::auth::LinkSession;
 use crate::catalog::ProviderDef;
+use crate::catalog::template::{self, Values};
 use crate::clock::{self, rfc3339};
 use crate::connect::{self, Connection};
 use crate::credentials::Credentials;
 use crate::crypto::{random_token, session_hash_matches};
 use crate::error::{ApiError, ApiResult};
 use crate::http::link_tokens::issue;
+use crate::oauth_client;
 use crate::state::AppState;
+use crate::store::attempts::NewAttempt;
 use crate::store::{accounts, attempts};
 
 /// Integry-style sessions live one hour: the page that computed the hash is open now.
@@ -146,28 +149,46 @@ async fn connect_app(
             )
         })?;
     let origin = request_origin(&state, &headers)?;
+    let values = form_values(def, body)?;
     let attempt_id = random_token("att_");
-    attempts::create(
-        &state.pool,
-        &attempt_id,
-        session.tenant_id.as_str(),
-        app.as_str(),
-        &origin,
-        clock::now(),
-    )
-    .await?;
+    // Only an OAuth attempt outlives this request, and it keeps only what the callback
+    // needs again: the non-secret values typed before the popup.
+    let inputs = (def.auth_mode == AuthMode::Oauth2)
+        .then(|| serde_json::to_string(&values))
+        .transpose()
+        .map_err(anyhow::Error::from)?;
+    let new = NewAttempt {
+        attempt_id: &attempt_id,
+        tenant_id: session.tenant_id.as_str(),
+        app: app.as_str(),
+        origin: &origin,
+        inputs: inputs.as_deref(),
+    };
+    attempts::create(&state.pool, &new, clock::now()).await?;
     if def.auth_mode == AuthMode::Oauth2 {
         let popup_url = format!("{}/oauth/start/{attempt_id}", state.base_url);
         return Ok(Json(ConnectStarted { attempt_id, popup_url }).into_response());
     }
-    let credentials = form_credentials(&def.fields, body)?;
     attempts::claim(&state.pool, &attempt_id, clock::now()).await?;
     let connection = Connection {
         attempt_id: &attempt_id,
         tenant_id: &session.tenant_id,
         app: def,
     };
-    let message = connect::complete(&state, &connection, credentials, None).await?;
+    let message = if def.auth_mode == AuthMode::Oauth2Cc {
+        match oauth_client::client_credentials(&state, def, values).await {
+            Ok((credentials, expires_at)) => connect::complete(&state, &connection, credentials, expires_at).await?,
+            Err(message) => {
+                connect::fail(&state, &attempt_id, &app, FailureReason::ProviderError, Some(message)).await?
+            }
+        }
+    } else {
+        let credentials = Credentials {
+            fields: values,
+            ..Credentials::default()
+        };
+        connect::complete(&state, &connection, credentials, None).await?
+    };
     Ok(Json(message).into_response())
 }
 
@@ -191,21 +212,28 @@ fn request_origin(state: &AppState, headers: &HeaderMap) -> ApiResult<String> {
     Ok(origin)
 }
 
-/// Every declared field is required and nothing else is kept.
-fn form_credentials(fields: &[FormField], body: ConnectRequest) -> ApiResult<Credentials> {
+/// Every declared field is required and nothing else is kept; values that go into a URL
+/// must not be able to change its host.
+fn form_values(def: &ProviderDef, body: ConnectRequest) -> ApiResult<Values> {
     let mut given = body.fields.unwrap_or_default();
-    let mut kept = std::collections::BTreeMap::new();
-    for field in fields {
+    let url_fields = def.url_fields();
+    let mut kept = Values::new();
+    for field in &def.fields {
         let value = given
             .remove(&field.name)
-            .filter(|v| !v.trim().is_empty())
-            .ok_or_else(|| ApiError::bad_request("missing_field", format!("{} is required", field.label)))?;
-        kept.insert(field.name.clone(), value.trim().to_owned());
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        let value =
+            value.ok_or_else(|| ApiError::bad_request("missing_field", format!("{} is required", field.label)))?;
+        if url_fields.contains(&field.name.as_str()) && !template::url_safe(&value) {
+            return Err(ApiError::bad_request(
+                "invalid_field",
+                format!("{} may only hold letters, digits, dots and hyphens", field.label),
+            ));
+        }
+        kept.insert(field.name.clone(), value);
     }
-    Ok(Credentials {
-        fields: kept,
-        ..Credentials::default()
-    })
+    Ok(kept)
 }
 
 async fn attempt_outcome(

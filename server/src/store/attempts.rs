@@ -21,26 +21,31 @@ pub struct AttemptRow {
     pub finished_at: Option<i64>,
     pub result: Option<String>,
     pub payload: Option<String>,
+    /// JSON object of non-secret form values (see `catalog::ProviderDef::fields`).
+    pub inputs: Option<String>,
 }
 
-pub async fn create(
-    pool: &Pool,
-    attempt_id: &str,
-    tenant_id: &str,
-    app: &str,
-    origin: &str,
-    now: i64,
-) -> sqlx::Result<()> {
+/// A new attempt of `tenant_id` at `app`, run from a page of `origin`.
+pub struct NewAttempt<'a> {
+    pub attempt_id: &'a str,
+    pub tenant_id: &'a str,
+    pub app: &'a str,
+    pub origin: &'a str,
+    pub inputs: Option<&'a str>,
+}
+
+pub async fn create(pool: &Pool, new: &NewAttempt<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO connect_attempts (attempt_id, tenant_id, app, origin, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO connect_attempts (attempt_id, tenant_id, app, origin, created_at, expires_at, inputs) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(attempt_id)
-    .bind(tenant_id)
-    .bind(app)
-    .bind(origin)
+    .bind(new.attempt_id)
+    .bind(new.tenant_id)
+    .bind(new.app)
+    .bind(new.origin)
     .bind(now)
     .bind(now + ATTEMPT_LIFETIME_SECS)
+    .bind(new.inputs)
     .execute(pool)
     .await?;
     Ok(())

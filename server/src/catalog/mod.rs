@@ -1,0 +1,170 @@
+//! Provider definitions: the files in `server/catalog/` (embedded in the binary, so a
+//! deployment is one file) overlaid with `[[providers]]` from the configuration.
+
+mod provider;
+pub mod template;
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, bail};
+use include_dir::{Dir, include_dir};
+use plugboard_shared::AppKey;
+
+pub use provider::{ProviderDef, TokenAuth, VerifyAuth, VerifyDef, VerifyMethod};
+
+static CATALOG_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalog");
+
+/// Apps served by the built-in sandbox provider; dropped when `sandbox = false`.
+pub const SANDBOX_APPS: [&str; 5] = [
+    "sandbox-crm",
+    "sandbox-hr",
+    "sandbox-tickets",
+    "sandbox-payroll",
+    "sandbox-helpdesk",
+];
+
+/// All known providers by key.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    providers: BTreeMap<AppKey, ProviderDef>,
+}
+
+impl Catalog {
+    /// The embedded files plus `overrides`; `public_url` fills `{public_url}` in URLs.
+    pub fn load(overrides: &[ProviderDef], sandbox: bool, public_url: &str) -> anyhow::Result<Self> {
+        let mut providers = BTreeMap::new();
+        for file in CATALOG_DIR
+            .files()
+            .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+        {
+            let name = file.path().display().to_string();
+            let def = parse_file(&name, file.contents_utf8())?;
+            if providers.insert(def.key.clone(), def).is_some() {
+                bail!("server/catalog/{name}: key appears in another catalog file too");
+            }
+        }
+        for def in overrides {
+            providers.insert(def.key.clone(), def.clone());
+        }
+        if !sandbox {
+            providers.retain(|key, _| !SANDBOX_APPS.contains(&key.as_str()));
+        }
+        for def in providers.values_mut() {
+            let is_sandbox = SANDBOX_APPS.contains(&def.key.as_str());
+            def.fill_public_url(public_url);
+            def.check(is_sandbox)
+                .with_context(|| format!("provider {:?}", def.key.as_str()))?;
+        }
+        Ok(Self { providers })
+    }
+
+    pub fn get(&self, key: &AppKey) -> Option<&ProviderDef> {
+        self.providers.get(key)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &ProviderDef> {
+        self.providers.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.providers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.providers.is_empty()
+    }
+}
+
+fn parse_file(name: &str, text: Option<&str>) -> anyhow::Result<ProviderDef> {
+    let text = text.with_context(|| format!("server/catalog/{name}: not UTF-8"))?;
+    let def: ProviderDef = toml::from_str(text).with_context(|| format!("server/catalog/{name}"))?;
+    if name.trim_end_matches(".toml") != def.key.as_str() {
+        bail!(
+            "server/catalog/{name}: the file name must be the key ({:?}.toml)",
+            def.key.as_str()
+        );
+    }
+    Ok(def)
+}
+
+#[cfg(test)]
+mod tests {
+    use plugboard_shared::AuthMode;
+
+    use super::*;
+
+    #[test]
+    fn embedded_catalog_loads_and_fills_the_public_url() {
+        let catalog = Catalog::load(&[], true, "http://127.0.0.1:8080").unwrap();
+        let crm = catalog.get(&AppKey::parse("sandbox-crm").unwrap()).unwrap();
+        assert_eq!(crm.name, "Sandbox CRM");
+        assert_eq!(
+            crm.token_url.as_deref(),
+            Some("http://127.0.0.1:8080/sandbox/oauth/token")
+        );
+        let hr = catalog.get(&AppKey::parse("sandbox-hr").unwrap()).unwrap();
+        assert_eq!(hr.auth_mode, AuthMode::ApiKey);
+    }
+
+    #[test]
+    fn sandbox_off_drops_the_sandbox_apps() {
+        let catalog = Catalog::load(&[], false, "http://x").unwrap();
+        assert!(catalog.iter().all(|p| !SANDBOX_APPS.contains(&p.key.as_str())));
+    }
+
+    /// Walks every catalog file (no network): shape, unique keys, https URLs, a
+    /// verification call, valid pointers and placeholders. Loading runs all the checks.
+    #[test]
+    fn every_catalog_entry_is_well_formed() {
+        let catalog = Catalog::load(&[], true, "http://127.0.0.1:8080").unwrap();
+        assert_eq!(
+            catalog.len(),
+            CATALOG_DIR
+                .files()
+                .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+                .count()
+        );
+        for def in catalog.iter() {
+            assert!(!def.name.trim().is_empty(), "{}: name", def.key);
+            assert!(!def.category.trim().is_empty(), "{}: category", def.key);
+            for field in &def.fields {
+                assert!(
+                    !field.label.trim().is_empty(),
+                    "{}: field {} needs a label",
+                    def.key,
+                    field.name
+                );
+            }
+            if let Some(logo) = def.logo.as_deref().filter(|l| !l.starts_with("https://")) {
+                let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/logos/").to_owned() + logo;
+                assert!(
+                    std::path::Path::new(&path).exists(),
+                    "{}: logo {path} is missing",
+                    def.key
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_broken_entry_names_its_field() {
+        let bad = |text: &str| Catalog::load(&[toml::from_str(text).unwrap()], false, "http://x").unwrap_err();
+        let base = "key = \"x\"\nname = \"X\"\ncategory = \"crm\"\n";
+        let err = bad(&format!(
+            "{base}auth_mode = \"oauth2\"\ntoken_url = \"https://x/t\"\nverify = {{ url = \"https://x/me\", identity = \"/id\" }}"
+        ));
+        assert!(format!("{err:#}").contains("authorization_url"), "{err:#}");
+        let err = bad(&format!(
+            "{base}auth_mode = \"oauth2\"\nauthorization_url = \"http://x/a\"\ntoken_url = \"https://x/t\"\nverify = {{ url = \"https://x/me\", identity = \"/id\" }}"
+        ));
+        assert!(format!("{err:#}").contains("https"), "{err:#}");
+        let err = bad(&format!(
+            "{base}auth_mode = \"api_key\"\nfields = [{{ name = \"api_key\", label = \"Key\" }}]\nverify = {{ url = \"https://{{region}}.x/me\", identity = \"/id\" }}"
+        ));
+        assert!(format!("{err:#}").contains("region"), "{err:#}");
+        let err = bad(&format!(
+            "{base}auth_mode = \"api_key\"\nfields = [{{ name = \"api_key\", label = \"Key\" }}]\nverify = {{ url = \"https://x/me\", identity = \"email\" }}"
+        ));
+        assert!(format!("{err:#}").contains("JSON pointer"), "{err:#}");
+    }
+}
