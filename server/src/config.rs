@@ -139,9 +139,9 @@ impl Config {
             None => toml::Table::new(),
         };
         apply_env(&mut table, env)?;
-        let config: Config = table
-            .try_into()
-            .map_err(|e: toml::de::Error| anyhow::anyhow!("{source}: {}", e.message()))?;
+        // serde_path_to_error names the key ("server.sandbox: invalid type…").
+        let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table))
+            .map_err(|e| anyhow::anyhow!("{source}: {}: {}", e.path(), e.inner().message()))?;
         config
             .check()
             .with_context(|| format!("invalid configuration in {source}"))?;

@@ -89,6 +89,18 @@ impl Deployments {
                 }
             }
         }
+        let missing: Vec<&str> = catalog
+            .iter()
+            .filter(|def| !this.is_enabled(def))
+            .map(|def| def.key.as_str())
+            .collect();
+        if !missing.is_empty() {
+            tracing::warn!(
+                count = missing.len(),
+                apps = %missing.join(", "),
+                "OAuth apps without client credentials are not listed; add [apps.<key>] client_id and client_secret to enable one"
+            );
+        }
         if this.list.is_empty() {
             let apps = catalog
                 .iter()
@@ -129,6 +141,12 @@ impl Deployments {
                 let found = self.list.iter().find(|d| &d.id == id).ok_or_else(|| {
                     ApiError::not_found("unknown_deployment", format!("no deployment {:?}", id.as_str()))
                 })?;
+                if !found.active {
+                    return Err(ApiError::forbidden(
+                        "inactive_deployment",
+                        format!("deployment {:?} is not active", id.as_str()),
+                    ));
+                }
                 vec![found]
             }
             None => self.list.iter().filter(|d| d.active).collect(),

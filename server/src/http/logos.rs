@@ -1,11 +1,11 @@
 //! Neutral monogram logos for providers whose catalog entry names no logo file: a
 //! rounded square with the initials, its colour derived from the key.
 
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use plugboard_shared::AppKey;
 
 use crate::error::{ApiError, ApiResult};
@@ -29,11 +29,17 @@ async fn monogram(State(state): State<AppState>, Path(file): Path<String>) -> Ap
 
 /// Up to two letters: the first of the first two words ("Google Drive" → "GD").
 fn initials(name: &str) -> String {
-    name.split_whitespace().filter_map(|w| w.chars().find(char::is_ascii_alphanumeric)).take(2).collect::<String>().to_uppercase()
+    name.split_whitespace()
+        .filter_map(|w| w.chars().find(char::is_ascii_alphanumeric))
+        .take(2)
+        .collect::<String>()
+        .to_uppercase()
 }
 
 fn hue(key: &str) -> u32 {
-    key.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % 360
+    key.bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+        % 360
 }
 
 fn svg(text: &str, hue: u32) -> String {

@@ -22,7 +22,15 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with("").await.unwrap()
+}
+
+/// The server with `config_toml` as its configuration file (deployments, providers…);
+/// the error is start-up's, for tests of bad configuration.
+pub async fn spawn_app_with(config_toml: &str) -> anyhow::Result<TestApp> {
     let dir = tempfile::tempdir().unwrap();
+    let config_file = dir.path().join("plugboard.toml");
+    std::fs::write(&config_file, config_toml).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (database_url, db_file) = database(dir.path()).await;
@@ -43,15 +51,15 @@ pub async fn spawn_app() -> TestApp {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    let config = Config::from_sources(None, &env).unwrap();
-    let server = Server::build_on(config, listener).await.unwrap();
+    let config = Config::from_sources(Some(&config_file), &env)?;
+    let server = Server::build_on(config, listener).await?;
     tokio::spawn(server.run());
-    TestApp {
+    Ok(TestApp {
         base,
         db_file,
         api: reqwest::Client::new(),
         _dir: dir,
-    }
+    })
 }
 
 /// A fresh database per test: a SQLite file, or with `PLUGBOARD_TEST_POSTGRES_URL` set
@@ -112,6 +120,20 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Names of the apps `GET /widget/apps{query}` lists for `token`.
+    pub async fn app_names(&self, token: &str, query: &str) -> Vec<String> {
+        let response = self
+            .api
+            .get(self.url(&format!("/widget/apps{query}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let apps: Vec<plugboard_shared::WidgetApp> = response.json().await.unwrap();
+        apps.into_iter().map(|a| a.name).collect()
+    }
+
     pub async fn accounts(&self, query: &str) -> Value {
         let response = self
             .api
@@ -127,12 +149,20 @@ impl TestApp {
     /// Runs the whole popup as a browser would: start, sandbox login, callback. Returns
     /// the popup page's answer.
     pub async fn popup_login(&self, token: &str, username: &str, decision: &str) -> PopupPage {
-        let started: Value = self
-            .connect(token, "sandbox-crm", json!({}))
+        self.popup_login_to(token, "sandbox-crm", json!({}), username, decision)
             .await
-            .json()
-            .await
-            .unwrap();
+    }
+
+    /// [`TestApp::popup_login`] for any sandbox OAuth app, with the values typed first.
+    pub async fn popup_login_to(
+        &self,
+        token: &str,
+        app: &str,
+        body: Value,
+        username: &str,
+        decision: &str,
+    ) -> PopupPage {
+        let started: Value = self.connect(token, app, body).await.json().await.unwrap();
         let browser = Browser::new();
         let authorize = browser.redirect_target(started["popup_url"].as_str().unwrap()).await;
         let callback = browser.login(&authorize, username, decision).await;

@@ -5,6 +5,8 @@ mod helpers;
 
 mod accounts;
 mod api_key_flow;
+mod auth_modes;
+mod deployments;
 mod link_tokens;
 mod oauth_flow;
 mod widget_session;
