@@ -1,1 +1,161 @@
+//! Plugboard's connect widget: a Leptos view in a Shadow DOM root, driven from
+//! `public/widget.js` through the [`PlugboardWidget`] class below.
+//!
+//! The loader owns the public JS API (`new Plugboard(…)`, `eventEmitter`, call queuing
+//! until the wasm is ready); this crate owns everything after that. Options and payloads
+//! cross the boundary as JSON text, which keeps `serde-wasm-bindgen` out of the bundle.
 
+mod api;
+mod components;
+mod events;
+mod flow;
+mod mount;
+pub mod options;
+pub mod popup;
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use leptos::prelude::*;
+use plugboard_shared::names;
+use wasm_bindgen::prelude::*;
+
+use crate::api::{Api, AppFilter};
+use crate::components::{ConnectPage, Modal};
+use crate::events::Emitter;
+use crate::flow::{ConnectFlow, Env, Mode};
+use crate::mount::ShadowMount;
+use crate::options::{ModalConfig, Options};
+
+/// One `new Plugboard(…)` on the host page.
+#[wasm_bindgen]
+pub struct PlugboardWidget {
+    shell: Rc<Shell>,
+}
+
+#[wasm_bindgen]
+impl PlugboardWidget {
+    /// `options_json`: the host's options with `serverUrl` filled in by the loader.
+    /// `emit(name, payloadJson)`: called for every event.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options_json: &str, emit: js_sys::Function) -> Result<PlugboardWidget, JsError> {
+        let options = Options::from_json(options_json).map_err(|e| JsError::new(&e))?;
+        let start = options.start().map_err(|e| JsError::new(&e))?;
+        let shell = Shell {
+            api: Rc::new(Api::new(options.server(), start)),
+            emitter: Emitter::new(emit),
+            modal: RefCell::new(None),
+            page: RefCell::new(None),
+            return_focus: RefCell::new(None),
+            destroyed: Cell::new(false),
+        };
+        Ok(Self { shell: Rc::new(shell) })
+    }
+
+    /// `renderAccountConnectionModal(config)`; `config_json` may be `"null"`.
+    #[wasm_bindgen(js_name = renderModal)]
+    pub fn render_modal(&self, config_json: &str) -> Result<(), JsError> {
+        self.shell.open_modal(ModalConfig::from_json(config_json)).map_err(js_error)
+    }
+
+    /// `renderConnectPage(elementId)`, after the loader found the element.
+    #[wasm_bindgen(js_name = renderConnectPage)]
+    pub fn render_connect_page(&self, parent: web_sys::Element) -> Result<(), JsError> {
+        self.shell.open_page(&parent).map_err(js_error)
+    }
+
+    pub fn close(&self) {
+        self.shell.close_modal();
+    }
+
+    /// Removes every view; the instance ignores later calls.
+    pub fn destroy(&self) {
+        self.shell.close_modal();
+        self.shell.page.take();
+        self.shell.destroyed.set(true);
+    }
+}
+
+fn js_error(error: JsValue) -> JsError {
+    let text = js_sys::JSON::stringify(&error).ok().and_then(|s| s.as_string());
+    JsError::new(&text.unwrap_or_else(|| "could not render the widget".into()))
+}
+
+struct Shell {
+    api: Rc<Api>,
+    emitter: Emitter,
+    modal: RefCell<Option<ShadowMount>>,
+    page: RefCell<Option<ShadowMount>>,
+    /// Where focus was before the modal took it, to give it back on close.
+    return_focus: RefCell<Option<web_sys::HtmlElement>>,
+    destroyed: Cell<bool>,
+}
+
+impl Shell {
+    fn env(self: &Rc<Self>, mode: Mode, filter: AppFilter, show_result: bool) -> Env {
+        // Weak: the view owns this closure, and the shell owns the view.
+        let shell: Weak<Self> = Rc::downgrade(self);
+        Env {
+            api: self.api.clone(),
+            emitter: self.emitter.clone(),
+            filter,
+            mode,
+            show_result,
+            close: Rc::new(move || {
+                if let Some(shell) = shell.upgrade() {
+                    shell.close_modal();
+                }
+            }),
+            popup: RefCell::new(None),
+        }
+    }
+
+    fn open_modal(self: &Rc<Self>, config: ModalConfig) -> Result<(), JsValue> {
+        if self.destroyed.get() || self.modal.borrow().is_some() {
+            return Ok(());
+        }
+        let filter = AppFilter { deployment_id: config.deployment_id, category: config.category };
+        let show_result = !config.user_config.hide_app_connection_modal;
+        let env = self.env(Mode::Modal, filter, show_result);
+        self.return_focus.replace(focused_element());
+        let body = document().body().ok_or("the page has no <body>")?;
+        let mount = ShadowMount::new(&body, move || {
+            let flow = ConnectFlow::new(env);
+            flow.load_apps(true);
+            view! { <Modal flow/> }
+        })?;
+        self.modal.replace(Some(mount));
+        self.emitter.lifecycle(names::OPENED, None);
+        Ok(())
+    }
+
+    fn open_page(self: &Rc<Self>, parent: &web_sys::Element) -> Result<(), JsValue> {
+        if self.destroyed.get() {
+            return Ok(());
+        }
+        let env = self.env(Mode::Page, AppFilter::default(), true);
+        let mount = ShadowMount::new(parent, move || {
+            let flow = ConnectFlow::new(env);
+            flow.load_session();
+            flow.load_apps(true);
+            view! { <ConnectPage flow/> }
+        })?;
+        // A second call replaces the first page rather than stacking two.
+        self.page.replace(Some(mount));
+        Ok(())
+    }
+
+    fn close_modal(&self) {
+        let Some(mount) = self.modal.take() else { return };
+        // Often called from one of the modal's own click handlers: unmount once it returned.
+        queue_microtask(move || mount.remove());
+        if let Some(element) = self.return_focus.take() {
+            _ = element.focus();
+        }
+        self.emitter.lifecycle(names::CLOSED, None);
+    }
+}
+
+fn focused_element() -> Option<web_sys::HtmlElement> {
+    document().active_element()?.dyn_into().ok()
+}

@@ -1,0 +1,136 @@
+/*! Plugboard widget loader. https://github.com/plugboard — MIT OR Apache-2.0 */
+// A classic script on purpose: one `<script src>` tag and `window.Plugboard` exists at once,
+// with no bundler and no `type="module"` on the host page.
+//
+// Design: this file is the whole public JS API and stays tiny; the widget itself is Rust
+// compiled to wasm (`/pkg/plugboard_widget.js` + `_bg.wasm`, built by `cargo xtask build`).
+// `new Plugboard()` starts loading the wasm with a dynamic `import()` (allowed in classic
+// scripts); every method called before it is ready waits on that one promise, so host code
+// can call `renderAccountConnectionModal()` right after the constructor. Options and event
+// payloads cross into and out of the wasm as JSON text, which keeps its glue code small.
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var scriptOrigin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
+  var modules = {}; // one wasm instance per server, shared by every Plugboard on the page
+
+  function fail(message) {
+    console.error("Plugboard: " + message);
+  }
+
+  function load(serverUrl) {
+    if (!modules[serverUrl]) {
+      var pkg = serverUrl + "/pkg/plugboard_widget";
+      modules[serverUrl] = import(pkg + ".js").then(function (wasm) {
+        return wasm.default({ module_or_path: pkg + "_bg.wasm" }).then(function () {
+          return wasm;
+        });
+      });
+    }
+    return modules[serverUrl];
+  }
+
+  // IntegryJS-compatible `sdk.eventEmitter`: on / off / once. A throwing listener is
+  // reported and does not stop the others.
+  function EventEmitter() {
+    this._listeners = {};
+  }
+  EventEmitter.prototype.on = function (name, fn) {
+    (this._listeners[name] = this._listeners[name] || []).push(fn);
+    var self = this;
+    return function () { self.off(name, fn); };
+  };
+  EventEmitter.prototype.off = function (name, fn) {
+    var list = this._listeners[name];
+    if (!list) return;
+    this._listeners[name] = list.filter(function (f) { return f !== fn && f._plugboardOnce !== fn; });
+  };
+  EventEmitter.prototype.once = function (name, fn) {
+    var self = this;
+    function wrapper(payload) {
+      self.off(name, wrapper);
+      fn.call(this, payload);
+    }
+    wrapper._plugboardOnce = fn;
+    return this.on(name, wrapper);
+  };
+  EventEmitter.prototype.emit = function (name, payload) {
+    (this._listeners[name] || []).slice().forEach(function (fn) {
+      try {
+        fn(payload);
+      } catch (error) {
+        fail("a \"" + name + "\" listener threw: " + error);
+      }
+    });
+  };
+
+  function Plugboard(options) {
+    if (!(this instanceof Plugboard)) return new Plugboard(options);
+    options = options || {};
+    this.eventEmitter = new EventEmitter();
+    var serverUrl = String(options.serverUrl || scriptOrigin).replace(/\/+$/, "");
+    if (!options.linkToken && !(options.appId && options.userId && options.hash)) {
+      fail("pass either `linkToken` or `appId`, `userId` and `hash` to `new Plugboard(…)`.");
+      this._widget = Promise.reject(new Error("missing credentials"));
+      this._widget.catch(function () {});
+      return;
+    }
+    var emitter = this.eventEmitter;
+    var settings = {};
+    ["linkToken", "appId", "userId", "hash", "deploymentId"].forEach(function (key) {
+      if (options[key] != null) settings[key] = String(options[key]);
+    });
+    settings.serverUrl = serverUrl;
+    this._widget = load(serverUrl).then(function (wasm) {
+      return new wasm.PlugboardWidget(JSON.stringify(settings), function (name, json) {
+        emitter.emit(name, JSON.parse(json));
+      });
+    });
+    this._widget.catch(function (error) {
+      fail("could not load the widget from " + serverUrl + ": " + (error && error.message || error));
+    });
+  }
+
+  // Runs `fn(widget)` once the wasm is ready, in call order.
+  Plugboard.prototype._call = function (fn) {
+    var self = this;
+    this._widget.then(function (widget) {
+      if (self._destroyed) return;
+      try {
+        fn(widget);
+      } catch (error) {
+        fail(error && error.message || String(error));
+      }
+    }, function () {});
+  };
+
+  Plugboard.prototype.renderAccountConnectionModal = function (config) {
+    if (window.performance && performance.mark) performance.mark("plugboard:render");
+    this._call(function (widget) { widget.renderModal(JSON.stringify(config || {})); });
+  };
+
+  Plugboard.prototype.renderConnectPage = function (elementId) {
+    this._call(function (widget) {
+      var element = document.getElementById(elementId);
+      if (!element) return fail("renderConnectPage: no element with id \"" + elementId + "\".");
+      widget.renderConnectPage(element);
+    });
+  };
+
+  Plugboard.prototype.close = function () {
+    this._call(function (widget) { widget.close(); });
+  };
+
+  Plugboard.prototype.destroy = function () {
+    var self = this;
+    this._call(function (widget) {
+      widget.destroy();
+      widget.free();
+      self._destroyed = true;
+      self.eventEmitter._listeners = {};
+    });
+  };
+
+  window.Plugboard = Plugboard;
+})();

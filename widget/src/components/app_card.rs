@@ -1,0 +1,31 @@
+use leptos::prelude::*;
+use plugboard_shared::WidgetApp;
+
+use crate::flow::ConnectFlow;
+
+/// One app. The button's accessible name is exactly the app's name (hosts and tests find
+/// it by that), so the logo has an empty `alt` and the "Connected" badge sits outside the
+/// button, linked as its description.
+#[component]
+pub fn AppCard(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
+    let badge_id = format!("pb-connected-{}", app.key);
+    let badge = app.connected.then(|| {
+        view! { <span class="pb-badge" id=badge_id.clone()>"Connected"</span> }
+    });
+    let described_by = app.connected.then_some(badge_id);
+    let (name, logo) = (app.name.clone(), app.logo_url.clone());
+    view! {
+        <li class="pb-app">
+            <button
+                type="button"
+                class="pb-app-button"
+                aria-describedby=described_by
+                on:click=move |_| flow.select(app.clone())
+            >
+                <img class="pb-logo" src=logo alt="" width="40" height="40"/>
+                <span class="pb-app-name">{name}</span>
+            </button>
+            {badge}
+        </li>
+    }
+}

@@ -1,0 +1,205 @@
+//! The OAuth popup protocol of DESIGN.md: open, wait for the one message, and fall back to
+//! the server's attempt outcome when the message never comes.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::{
+    IntervalHandle, WindowListenerHandle, set_interval_with_handle, set_timeout,
+    window_event_listener_untyped,
+};
+use leptos::task::spawn_local;
+use plugboard_shared::{AttemptOutcome, FailureReason, MESSAGE_SOURCE, PopupMessage};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{MessageEvent, Window};
+
+use crate::api::Api;
+use crate::events::Outcome;
+
+/// How often `popup.closed` is looked at; a person notices nothing under half a second.
+const CLOSED_POLL: Duration = Duration::from_millis(400);
+/// After the popup closed with the attempt still pending, one more look this much later:
+/// the callback may have stored the result a moment after the window went away.
+const LAST_LOOK: Duration = Duration::from_millis(1200);
+
+/// What a message must match to be taken as this attempt's answer.
+pub struct Expected<'a> {
+    /// Origin of the Plugboard server (where the callback page lives).
+    pub server_origin: &'a str,
+    pub attempt_id: &'a str,
+}
+
+/// The message rules: from the server's origin, from the window we opened, for our
+/// attempt. Anything else on `window` (other widgets, extensions, the host's own
+/// messages, a hostile frame) is ignored, never trusted.
+pub fn accept(event: &MessageEvent, popup: &JsValue, expected: &Expected) -> Option<PopupMessage> {
+    if event.origin() != expected.server_origin {
+        return None;
+    }
+    let source = event.source()?;
+    if !js_sys::Object::is(source.as_ref(), popup) {
+        return None;
+    }
+    let data = event.data();
+    let json = match data.as_string() {
+        Some(text) => text,
+        None => js_sys::JSON::stringify(&data).ok()?.as_string()?,
+    };
+    parse_message(&json, expected.attempt_id)
+}
+
+/// The part of [`accept`] that needs no browser.
+pub fn parse_message(json: &str, attempt_id: &str) -> Option<PopupMessage> {
+    let message: PopupMessage = serde_json::from_str(json).ok()?;
+    (message.source == MESSAGE_SOURCE && message.attempt_id == attempt_id).then_some(message)
+}
+
+/// `https://host:port` of a URL, as `MessageEvent.origin` spells it.
+pub fn origin_of(url: &str) -> Option<String> {
+    web_sys::Url::new(url).ok().map(|u| u.origin())
+}
+
+/// Must run synchronously in the click handler: Safari (and Chromium without a recent user
+/// gesture) block `window.open` after an `await`. `None` means the browser blocked it.
+pub fn open_blank() -> Option<Window> {
+    let window = web_sys::window()?;
+    let (width, height) = (520, 680);
+    let left = outer(&window.screen_x()) + outer(&window.outer_width()) / 2 - width / 2;
+    let top = outer(&window.screen_y()) + outer(&window.outer_height()) / 2 - height / 2;
+    let features = format!("popup,width={width},height={height},left={left},top={top}");
+    window.open_with_url_and_target_and_features("about:blank", "plugboard", &features).ok()?
+}
+
+fn outer(value: &Result<JsValue, JsValue>) -> i32 {
+    value.as_ref().ok().and_then(JsValue::as_f64).unwrap_or(0.0) as i32
+}
+
+/// Points the blank popup at the server's `popup_url`. A relative URL is resolved against
+/// the server: the blank page would resolve it against the host page.
+pub fn navigate(popup: &Window, popup_url: &str, server: &str) -> Result<(), JsValue> {
+    let url = web_sys::Url::new_with_base(popup_url, server)?.href();
+    popup.location().set_href(&url)
+}
+
+/// One attempt being waited for. Message listener, closed poll and the attempt lookup all
+/// race to [`Watch::finish`], which hands the outcome on exactly once.
+struct Watch {
+    done: RefCell<Option<Box<dyn FnOnce(Outcome)>>>,
+    listener: RefCell<Option<WindowListenerHandle>>,
+    interval: Cell<Option<IntervalHandle>>,
+}
+
+impl Watch {
+    fn finish(&self, outcome: Outcome) {
+        let Some(done) = self.done.borrow_mut().take() else { return };
+        if let Some(listener) = self.listener.borrow_mut().take() {
+            listener.remove();
+        }
+        self.stop_polling();
+        done(outcome);
+    }
+
+    fn stop_polling(&self) {
+        if let Some(interval) = self.interval.take() {
+            interval.clear();
+        }
+    }
+
+    fn is_done(&self) -> bool {
+        self.done.borrow().is_none()
+    }
+}
+
+/// Waits for the outcome of `attempt_id` in `popup`, then calls `done` once.
+pub fn watch(
+    popup: Window,
+    attempt_id: String,
+    app: String,
+    api: Rc<Api>,
+    done: impl FnOnce(Outcome) + 'static,
+) {
+    let watch = Rc::new(Watch {
+        done: RefCell::new(Some(Box::new(done))),
+        listener: RefCell::new(None),
+        interval: Cell::new(None),
+    });
+    let server_origin = origin_of(api.server()).unwrap_or_default();
+
+    let listener = window_event_listener_untyped("message", {
+        let (watch, popup, attempt_id) = (watch.clone(), popup.clone(), attempt_id.clone());
+        move |event| {
+            let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
+            let expected = Expected { server_origin: &server_origin, attempt_id: &attempt_id };
+            if let Some(message) = accept(event, &popup, &expected) {
+                watch.finish(message.into());
+            }
+        }
+    });
+    watch.listener.replace(Some(listener));
+
+    let interval = set_interval_with_handle(
+        {
+            let watch = watch.clone();
+            move || {
+                if popup.closed().unwrap_or(true) && !watch.is_done() {
+                    watch.stop_polling();
+                    let (watch, api, attempt_id, app) =
+                        (watch.clone(), api.clone(), attempt_id.clone(), app.clone());
+                    spawn_local(after_close(watch, api, attempt_id, app));
+                }
+            }
+        },
+        CLOSED_POLL,
+    );
+    watch.interval.set(interval.ok());
+}
+
+/// The popup is gone without a message we accepted: the server's record decides.
+async fn after_close(watch: Rc<Watch>, api: Rc<Api>, attempt_id: String, app: String) {
+    if let Some(outcome) = stored_outcome(&api, &attempt_id).await {
+        return watch.finish(outcome);
+    }
+    let (later, api2) = (watch.clone(), api.clone());
+    set_timeout(
+        move || {
+            spawn_local(async move {
+                let outcome = stored_outcome(&api2, &attempt_id).await;
+                let closed = || Outcome::failure(&app, FailureReason::PopupClosed, None);
+                later.finish(outcome.unwrap_or_else(closed));
+            })
+        },
+        LAST_LOOK,
+    );
+}
+
+async fn stored_outcome(api: &Api, attempt_id: &str) -> Option<Outcome> {
+    match api.attempt(attempt_id).await {
+        Ok(AttemptOutcome::Complete { result, payload }) => Some(Outcome { result, payload }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AUTHORIZED: &str = r#"{"source":"plugboard","attempt_id":"att_1","result":"authorized",
+        "payload":{"identity":"ada","authorizationId":7,"alreadyExists":false,
+                   "accountId":"acc_1","app":"sandbox-crm"}}"#;
+
+    #[test]
+    fn accepts_our_attempt() {
+        let message = parse_message(AUTHORIZED, "att_1").unwrap();
+        assert_eq!(message.attempt_id, "att_1");
+    }
+
+    #[test]
+    fn rejects_other_attempts_and_sources() {
+        assert!(parse_message(AUTHORIZED, "att_2").is_none());
+        let foreign = AUTHORIZED.replace(r#""source":"plugboard""#, r#""source":"other""#);
+        assert!(parse_message(&foreign, "att_1").is_none());
+        assert!(parse_message("not json", "att_1").is_none());
+        assert!(parse_message(r#"{"source":"plugboard"}"#, "att_1").is_none());
+    }
+}
