@@ -14,6 +14,10 @@
   var script = document.currentScript;
   var scriptOrigin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
   var modules = {}; // one wasm instance per server, shared by every Plugboard on the page
+  // Widgets stay reachable until destroy(): wasm-bindgen frees an unreachable wasm object
+  // (FinalizationRegistry), which would unmount a modal opened by a one-liner such as
+  // `new Plugboard(options).renderAccountConnectionModal()`.
+  var live = [];
 
   function fail(message) {
     console.error("Plugboard: " + message);
@@ -83,9 +87,11 @@
     });
     settings.serverUrl = serverUrl;
     this._widget = load(serverUrl).then(function (wasm) {
-      return new wasm.PlugboardWidget(JSON.stringify(settings), function (name, json) {
+      var widget = new wasm.PlugboardWidget(JSON.stringify(settings), function (name, json) {
         emitter.emit(name, JSON.parse(json));
       });
+      live.push(widget);
+      return widget;
     });
     this._widget.catch(function (error) {
       fail("could not load the widget from " + serverUrl + ": " + (error && error.message || error));
@@ -126,6 +132,7 @@
     var self = this;
     this._call(function (widget) {
       widget.destroy();
+      live.splice(live.indexOf(widget), 1);
       widget.free();
       self._destroyed = true;
       self.eventEmitter._listeners = {};

@@ -38,13 +38,16 @@ pub fn ResultPrompt(flow: ConnectFlow, app: WidgetApp, outcome: Outcome) -> impl
 /// Title and sentence for an outcome; provider text is only ever shown as text.
 pub fn describe(app: &str, outcome: &Outcome) -> (&'static str, String) {
     match (&outcome.result, &outcome.payload) {
+        // "Connected" appears once only: hosts and tests look the prompt up by that word.
         (ConnectResult::Authorized, ResultPayload::Authorization(event)) => {
-            let detail = match (event.already_exists, event.identity.is_empty()) {
-                (_, true) => format!("{app} is connected."),
-                (false, false) => format!("{app} is connected as {}.", event.identity),
-                (true, false) => {
-                    format!("{app} was already connected as {}; it is up to date.", event.identity)
-                }
+            let who = match event.identity.as_str() {
+                "" => String::new(),
+                identity => format!(" as {identity}"),
+            };
+            let detail = if event.already_exists {
+                format!("Your {app} account{who} was linked before; its access is now renewed.")
+            } else {
+                format!("Your {app} account{who} is ready to use.")
             };
             ("Connected", detail)
         }
@@ -96,9 +99,16 @@ mod tests {
 
     #[test]
     fn success_names_the_identity() {
-        let (title, detail) = describe("Sandbox CRM", &authorization(ConnectResult::Authorized));
-        assert_eq!(title, "Connected");
-        assert!(detail.contains("ada@example.com"), "{detail}");
+        let mut outcome = authorization(ConnectResult::Authorized);
+        for already_exists in [false, true] {
+            if let ResultPayload::Authorization(event) = &mut outcome.payload {
+                event.already_exists = already_exists;
+            }
+            let (title, detail) = describe("Sandbox CRM", &outcome);
+            assert_eq!(title, "Connected");
+            assert!(detail.contains("ada@example.com"), "{detail}");
+            assert!(!detail.to_lowercase().contains("connected"), "said twice: {detail}");
+        }
     }
 
     #[test]
