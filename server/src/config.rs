@@ -46,6 +46,8 @@ pub struct ServerConfig {
     pub own_app: Option<String>,
     /// The built-in sandbox provider.
     pub sandbox: bool,
+    /// Lifetime of the sandbox's access tokens; tests shorten it to exercise refresh.
+    pub sandbox_token_lifetime: i64,
     /// Static files (widget loader, wasm bundle, logos, demo page).
     pub public_dir: PathBuf,
 }
@@ -59,6 +61,7 @@ impl Default for ServerConfig {
             allowed_origins: Vec::new(),
             own_app: None,
             sandbox: true,
+            sandbox_token_lifetime: 3600,
             public_dir: PathBuf::from("public"),
         }
     }

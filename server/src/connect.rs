@@ -31,8 +31,10 @@ pub async fn complete(
 ) -> ApiResult<PopupMessage> {
     let verification = verify_authorization(&state.http, connection.app, &credentials).await;
     let (status, identity, result) = match &verification {
-        Verification::Verified { identity } => (AccountStatus::Verified, identity.as_str(), ConnectResult::Authorized),
-        Verification::Failed { detail } => {
+        Verification::Verified { identity, .. } => {
+            (AccountStatus::Verified, identity.as_str(), ConnectResult::Authorized)
+        }
+        Verification::Failed { detail, .. } => {
             tracing::info!(app = %connection.app.key, %detail, "verification failed");
             (AccountStatus::VerificationFailed, "", ConnectResult::VerificationFailed)
         }

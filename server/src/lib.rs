@@ -12,6 +12,7 @@ pub mod db;
 pub mod deployments;
 pub mod error;
 pub mod http;
+pub mod lifecycle;
 pub mod oauth_client;
 pub mod startup;
 pub mod state;

@@ -15,9 +15,19 @@ const VERIFY_TIMEOUT: Duration = Duration::from_secs(15);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verification {
     /// 2xx; `identity` read from the response at the catalog's JSON pointer.
-    Verified { identity: String },
+    Verified { identity: String, status: u16 },
     /// Anything else: a non-2xx status, an unreachable provider, an unreadable answer.
-    Failed { detail: String },
+    Failed { detail: String, status: Option<u16> },
+}
+
+impl Verification {
+    /// The provider's HTTP status, when it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Verified { status, .. } => Some(*status),
+            Self::Failed { status, .. } => *status,
+        }
+    }
 }
 
 /// Calls the provider's verification endpoint with `credentials`.
@@ -30,6 +40,7 @@ pub async fn verify_authorization(
         Ok(request) => send(request, &def.verify.identity).await,
         Err(missing) => Verification::Failed {
             detail: format!("the verification call needs {{{missing}}}"),
+            status: None,
         },
     }
 }
@@ -85,6 +96,7 @@ async fn send(request: reqwest::RequestBuilder, identity_pointer: &str) -> Verif
         Err(err) => {
             return Verification::Failed {
                 detail: format!("verification call failed: {}", err.without_url()),
+                status: None,
             };
         }
     };
@@ -92,14 +104,17 @@ async fn send(request: reqwest::RequestBuilder, identity_pointer: &str) -> Verif
     if !status.is_success() {
         return Verification::Failed {
             detail: format!("the provider answered {status} to the verification call"),
+            status: Some(status.as_u16()),
         };
     }
     match response.json::<serde_json::Value>().await {
         Ok(body) => Verification::Verified {
             identity: identity_at(&body, identity_pointer),
+            status: status.as_u16(),
         },
         Err(_) => Verification::Failed {
             detail: "the verification answer was not JSON".into(),
+            status: Some(status.as_u16()),
         },
     }
 }

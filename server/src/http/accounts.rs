@@ -1,16 +1,19 @@
 //! The host backend's view of integrated accounts. Credentials never leave through here.
 
 use axum::extract::{Path, Query, State};
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::WithRejection;
 use plugboard_shared::{AccountId, AccountPage, AccountStatus, AppKey, IntegratedAccount, TenantId};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::Backend;
 use crate::error::{ApiError, ApiResult};
+use crate::lifecycle;
 use crate::state::AppState;
 use crate::store::accounts::{self, Filter};
+use crate::store::logs::{self, LogEntry};
 
 const DEFAULT_PAGE: i64 = 50;
 const MAX_PAGE: i64 = 200;
@@ -18,7 +21,10 @@ const MAX_PAGE: i64 = 200;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/integrated-accounts", get(list))
-        .route("/integrated-accounts/{account_id}", get(show))
+        .route("/integrated-accounts/{account_id}", get(show).delete(remove))
+        .route("/integrated-accounts/{account_id}/verify", post(verify_again))
+        .route("/integrated-accounts/{account_id}/credentials", get(credentials))
+        .route("/integrated-accounts/{account_id}/logs", get(audit_log))
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,4 +83,80 @@ async fn show(
         .await?
         .ok_or_else(|| ApiError::not_found("unknown_account", format!("no account {account_id}")))?;
     Ok(Json(row.to_api()?))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    _backend: Backend,
+    WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
+) -> ApiResult<StatusCode> {
+    lifecycle::delete(&state, &AccountId::parse(account_id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn verify_again(
+    State(state): State<AppState>,
+    _backend: Backend,
+    WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
+) -> ApiResult<Json<IntegratedAccount>> {
+    let row = lifecycle::reverify(&state, &AccountId::parse(account_id)?).await?;
+    Ok(Json(row.to_api()?))
+}
+
+/// What the host's backend calls the provider with. Never the refresh token: renewing
+/// is Plugboard's job, so that only one party ever rotates it.
+#[derive(Debug, Serialize)]
+struct UsableCredentials {
+    account_id: String,
+    app: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<String>,
+    /// Typed values: API keys, usernames and passwords, subdomains.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    fields: std::collections::BTreeMap<String, String>,
+}
+
+async fn credentials(
+    State(state): State<AppState>,
+    _backend: Backend,
+    WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
+) -> ApiResult<Json<UsableCredentials>> {
+    let (row, credentials) = lifecycle::fresh_credentials(&state, &AccountId::parse(account_id)?).await?;
+    Ok(Json(UsableCredentials {
+        account_id: row.account_id,
+        app: row.app,
+        token_type: credentials.access_token.as_ref().map(|_| "Bearer"),
+        access_token: credentials.access_token,
+        expires_at: row.expires_at.map(crate::clock::rfc3339),
+        scope: credentials.scope,
+        fields: credentials.fields,
+    }))
+}
+
+#[derive(Debug, Serialize)]
+struct LogPage {
+    items: Vec<LogEntry>,
+}
+
+async fn audit_log(
+    State(state): State<AppState>,
+    _backend: Backend,
+    WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
+) -> ApiResult<Json<LogPage>> {
+    let account_id = AccountId::parse(account_id)?;
+    if accounts::find(&state.pool, &account_id).await?.is_none() {
+        return Err(ApiError::not_found(
+            "unknown_account",
+            format!("no account {account_id}"),
+        ));
+    }
+    Ok(Json(LogPage {
+        items: logs::list(&state.pool, account_id.as_str(), MAX_PAGE).await?,
+    }))
 }

@@ -25,10 +25,11 @@ use crate::state::AppState;
 
 /// This user's tokens are rejected by `/me`, to show the verification-failure path.
 pub const FAIL_VERIFY_USER: &str = "fail-verify";
+/// This user's refresh grants are refused, to show the `needs_reauth` path.
+pub const REFRESH_FAILS_USER: &str = "refresh-fails";
 /// Prefix of API keys the sandbox accepts.
 pub const API_KEY_PREFIX: &str = "sk_sandbox_";
 const CODE_LIFETIME_SECS: i64 = 60;
-const ACCESS_LIFETIME_SECS: i64 = 3600;
 const REFRESH_LIFETIME_SECS: i64 = 30 * 24 * 3600;
 /// The client secret the client-credentials grant accepts, with any client id.
 pub const CC_SECRET: &str = "sandbox-secret";
@@ -39,7 +40,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/sandbox/oauth/authorize", get(login_page).post(decide))
         .route("/sandbox/oauth/token", axum::routing::post(token))
+        .route("/sandbox/oauth/revoke", axum::routing::post(revoke))
         .route("/sandbox/api/me", get(me))
+        .route("/sandbox/stats", get(stats))
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -216,9 +219,12 @@ async fn token(State(state): State<AppState>, headers: HeaderMap, Form(form): Fo
             Ok(user) => user,
             Err(description) => return token_error("invalid_grant", description),
         },
-        "refresh_token" => match form.refresh_token.as_deref().and_then(|t| open(&state, t, "refresh")) {
-            Some(grant) => grant.user,
-            None => return token_error("invalid_grant", "unknown or expired refresh token"),
+        "refresh_token" => match refresh_grant(&state, form.refresh_token.as_deref()).await {
+            Some(grant) if grant.user != REFRESH_FAILS_USER => {
+                bump(&state, "refreshes").await;
+                grant.user
+            }
+            _ => return token_error("invalid_grant", "unknown, expired or revoked refresh token"),
         },
         _ => {
             return token_error("unsupported_grant_type", "use authorization_code or refresh_token");
@@ -229,10 +235,11 @@ async fn token(State(state): State<AppState>, headers: HeaderMap, Form(form): Fo
 
 /// A token response for `user`; client-credentials grants get no refresh token (RFC 6749 §4.4.3).
 fn access_answer(state: &AppState, user: String, with_refresh: bool) -> Response {
+    let lifetime = state.config.server.sandbox_token_lifetime;
     let mut body = json!({
-        "access_token": sign(state, &Grant::new("access", &user, ACCESS_LIFETIME_SECS)),
+        "access_token": sign(state, &Grant::new("access", &user, lifetime)),
         "token_type": "Bearer",
-        "expires_in": ACCESS_LIFETIME_SECS,
+        "expires_in": lifetime,
         "scope": "contacts.read profile",
     });
     if with_refresh {
@@ -346,4 +353,51 @@ fn basic_user(authorization: &str) -> Option<String> {
     let pair = STANDARD.decode(authorization.strip_prefix("Basic ")?).ok()?;
     let (user, password) = std::str::from_utf8(&pair).ok()?.split_once(':')?;
     (password == BASIC_PASSWORD).then(|| user.to_owned())
+}
+
+/// A refresh grant that is signed, unexpired and not revoked.
+async fn refresh_grant(state: &AppState, token: Option<&str>) -> Option<Grant> {
+    let token = token?;
+    let grant = open(state, token, "refresh")?;
+    let revoked: Option<(String,)> =
+        sqlx::query_as("SELECT token_hash FROM sandbox_revoked_tokens WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .fetch_optional(&state.pool)
+            .await
+            .ok()?;
+    revoked.is_none().then_some(grant)
+}
+
+/// Counts what tests want to assert on ("exactly one refresh reached the provider").
+async fn bump(state: &AppState, name: &str) {
+    let sql = "INSERT INTO sandbox_counters (name, value) VALUES ($1, 1) \
+               ON CONFLICT (name) DO UPDATE SET value = sandbox_counters.value + 1";
+    if let Err(err) = sqlx::query(sql).bind(name).execute(&state.pool).await {
+        tracing::warn!(error = %err, "sandbox counter not updated");
+    }
+}
+
+async fn stats(State(state): State<AppState>) -> Response {
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT name, value FROM sandbox_counters")
+        .fetch_all(&state.pool)
+        .await
+        .unwrap_or_default();
+    Json(rows.into_iter().collect::<std::collections::BTreeMap<_, _>>()).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct RevokeForm {
+    token: String,
+}
+
+/// RFC 7009: always 200, whether or not the token was known.
+async fn revoke(State(state): State<AppState>, Form(form): Form<RevokeForm>) -> Response {
+    let sql = "INSERT INTO sandbox_revoked_tokens (token_hash, revoked_at) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+    let _ = sqlx::query(sql)
+        .bind(token_hash(&form.token))
+        .bind(clock::now())
+        .execute(&state.pool)
+        .await;
+    bump(&state, "revocations").await;
+    StatusCode::OK.into_response()
 }

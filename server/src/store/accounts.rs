@@ -159,3 +159,73 @@ pub async fn connected_apps(pool: &Pool, tenant_id: &TenantId) -> sqlx::Result<V
         .await?;
     Ok(rows.into_iter().map(|(app,)| app).collect())
 }
+
+/// Records a verification's outcome.
+pub async fn set_status(pool: &Pool, account_id: &str, status: AccountStatus, verified: bool) -> sqlx::Result<()> {
+    let now = clock::now();
+    sqlx::query(
+        "UPDATE integrated_accounts SET status = $1, verified_at = CASE WHEN $2 = 1 THEN $3 ELSE verified_at END, \
+         updated_at = $4 WHERE account_id = $5",
+    )
+    .bind(status.as_str())
+    .bind(i64::from(verified))
+    .bind(now)
+    .bind(now)
+    .bind(account_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Takes the account's refresh lease until `until`; `false` while another caller (in this
+/// process or another instance) holds it. A crashed holder's lease simply runs out.
+pub async fn take_refresh_lease(pool: &Pool, account_id: &str, now: i64, until: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE integrated_accounts SET refresh_lease_until = $1 \
+         WHERE account_id = $2 AND (refresh_lease_until IS NULL OR refresh_lease_until < $3)",
+    )
+    .bind(until)
+    .bind(account_id)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn release_refresh_lease(pool: &Pool, account_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE integrated_accounts SET refresh_lease_until = NULL WHERE account_id = $1")
+        .bind(account_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Stores refreshed credentials and releases the lease.
+pub async fn store_refreshed(
+    pool: &Pool,
+    key: &MasterKey,
+    account_id: &str,
+    credentials: &Credentials,
+    expires_at: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE integrated_accounts SET credentials = $1, expires_at = $2, updated_at = $3, \
+         refresh_lease_until = NULL WHERE account_id = $4",
+    )
+    .bind(credentials.seal(key, account_id))
+    .bind(expires_at)
+    .bind(clock::now())
+    .bind(account_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Removes the account and its credentials for good.
+pub async fn delete(pool: &Pool, account_id: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM integrated_accounts WHERE account_id = $1")
+        .bind(account_id)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -5,3 +5,4 @@ pub mod accounts;
 pub mod api_keys;
 pub mod attempts;
 pub mod link_tokens;
+pub mod logs;

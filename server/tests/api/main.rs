@@ -7,6 +7,7 @@ mod accounts;
 mod api_key_flow;
 mod auth_modes;
 mod deployments;
+mod lifecycle;
 mod link_tokens;
 mod oauth_flow;
 mod widget_session;

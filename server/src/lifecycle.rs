@@ -1,0 +1,205 @@
+//! Keeping integrated accounts alive: verifying them again, handing the host fresh
+//! credentials (refreshing first when needed, one refresh at a time per account across
+//! every instance), and deleting them with revocation at the provider.
+
+use std::time::{Duration, Instant};
+
+use oauth2::RefreshToken;
+use plugboard_shared::{AccountId, AccountStatus, AppKey};
+
+use crate::catalog::ProviderDef;
+use crate::clock;
+use crate::credentials::Credentials;
+use crate::error::{ApiError, ApiResult};
+use crate::oauth_client::{code_client, credentials_from, token_error_message};
+use crate::state::AppState;
+use crate::store::accounts::{self, AccountRow};
+use crate::store::logs::{self, Event};
+use crate::verify::{Verification, verify_authorization};
+
+/// Refresh this long before expiry, so a token handed out is good for a while.
+const REFRESH_MARGIN_SECS: i64 = 60;
+/// How long a refresh may hold the lease; a crashed holder blocks no longer than this.
+const LEASE_SECS: i64 = 30;
+/// How long a caller waits for another caller's refresh before giving up.
+const LEASE_WAIT: Duration = Duration::from_secs(LEASE_SECS as u64 + 5);
+
+/// An account and its provider, loaded together.
+pub struct Loaded<'s> {
+    pub row: AccountRow,
+    pub def: &'s ProviderDef,
+    pub credentials: Credentials,
+}
+
+pub async fn load<'s>(state: &'s AppState, account_id: &AccountId) -> ApiResult<Loaded<'s>> {
+    let row = accounts::find(&state.pool, account_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("unknown_account", format!("no account {account_id}")))?;
+    let app = AppKey::parse(row.app.clone())?;
+    let def = state.catalog.get(&app).ok_or_else(|| {
+        ApiError::conflict(
+            "unknown_app",
+            format!("app {app} is no longer in the catalog; delete the account"),
+        )
+    })?;
+    let credentials = Credentials::open(&state.key, &row.credentials, &row.account_id)?;
+    Ok(Loaded { row, def, credentials })
+}
+
+/// Runs the verification call again and records its outcome.
+pub async fn reverify(state: &AppState, account_id: &AccountId) -> ApiResult<AccountRow> {
+    let loaded = load(state, account_id).await?;
+    let started = Instant::now();
+    let verification = verify_authorization(&state.http, loaded.def, &loaded.credentials).await;
+    let (status, detail) = match &verification {
+        Verification::Verified { .. } => (AccountStatus::Verified, None),
+        Verification::Failed { detail, .. } => (AccountStatus::VerificationFailed, Some(detail.as_str())),
+    };
+    let ok = status == AccountStatus::Verified;
+    accounts::set_status(&state.pool, &loaded.row.account_id, status, ok).await?;
+    let event = Event {
+        action: "verify",
+        ok,
+        status_code: verification.status(),
+        started,
+        detail,
+    };
+    logs::record(&state.pool, &loaded.row.account_id, event).await?;
+    Ok(accounts::find(&state.pool, account_id).await?.expect("just updated"))
+}
+
+/// Credentials the host can use now: refreshed first when they expire within a minute.
+pub async fn fresh_credentials(state: &AppState, account_id: &AccountId) -> ApiResult<(AccountRow, Credentials)> {
+    let started = Instant::now();
+    let waited_until = Instant::now() + LEASE_WAIT;
+    loop {
+        let loaded = load(state, account_id).await?;
+        if loaded.row.status == AccountStatus::NeedsReauth.as_str() {
+            return Err(ApiError::conflict(
+                "needs_reauth",
+                "the provider refused to renew this account; connect it again",
+            ));
+        }
+        if !needs_refresh(&loaded) {
+            let event = Event {
+                action: "credentials_read",
+                ok: true,
+                status_code: None,
+                started,
+                detail: None,
+            };
+            logs::record(&state.pool, &loaded.row.account_id, event).await?;
+            return Ok((loaded.row, loaded.credentials));
+        }
+        let now = clock::now();
+        if accounts::take_refresh_lease(&state.pool, &loaded.row.account_id, now, now + LEASE_SECS).await? {
+            // Someone may have refreshed between our read and our lease: read again.
+            let loaded = load(state, account_id).await?;
+            if needs_refresh(&loaded) {
+                refresh(state, &loaded).await?;
+            } else {
+                accounts::release_refresh_lease(&state.pool, &loaded.row.account_id).await?;
+            }
+            continue;
+        }
+        if Instant::now() > waited_until {
+            return Err(ApiError::conflict(
+                "refresh_in_progress",
+                "another refresh of this account is taking too long",
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn needs_refresh(loaded: &Loaded<'_>) -> bool {
+    let expiring = loaded
+        .row
+        .expires_at
+        .is_some_and(|at| at <= clock::now() + REFRESH_MARGIN_SECS);
+    expiring && loaded.def.refresh && loaded.credentials.refresh_token.is_some()
+}
+
+/// The refresh-token grant (RFC 6749 §6), under the lease the caller holds. A refusal
+/// marks the account `needs_reauth`: only the person can fix it.
+async fn refresh(state: &AppState, loaded: &Loaded<'_>) -> ApiResult<()> {
+    let started = Instant::now();
+    let account_id = &loaded.row.account_id;
+    let client = code_client(state, loaded.def, &loaded.credentials.fields)?;
+    let refresh_token = RefreshToken::new(loaded.credentials.refresh_token.clone().unwrap_or_default());
+    let result = client
+        .exchange_refresh_token(&refresh_token)
+        .request_async(&state.http)
+        .await;
+    match result {
+        Ok(token) => {
+            let (mut credentials, expires_at) = credentials_from(&token, loaded.credentials.fields.clone());
+            // Providers that do not rotate refresh tokens omit them from the answer.
+            credentials.refresh_token = credentials
+                .refresh_token
+                .or_else(|| loaded.credentials.refresh_token.clone());
+            accounts::store_refreshed(&state.pool, &state.key, account_id, &credentials, expires_at).await?;
+            let event = Event {
+                action: "refresh",
+                ok: true,
+                status_code: Some(200),
+                started,
+                detail: None,
+            };
+            logs::record(&state.pool, account_id, event).await?;
+            Ok(())
+        }
+        Err(err) => {
+            let message = token_error_message(&err);
+            accounts::set_status(&state.pool, account_id, AccountStatus::NeedsReauth, false).await?;
+            accounts::release_refresh_lease(&state.pool, account_id).await?;
+            let event = Event {
+                action: "refresh",
+                ok: false,
+                status_code: None,
+                started,
+                detail: Some(&message),
+            };
+            logs::record(&state.pool, account_id, event).await?;
+            tracing::info!(%account_id, "refresh refused; account needs re-authorization");
+            Err(ApiError::conflict(
+                "needs_reauth",
+                "the provider refused to renew this account; connect it again",
+            ))
+        }
+    }
+}
+
+/// Revokes at the provider when the catalog says how (RFC 7009), then removes the
+/// account, its credentials and its log for good. A failed revocation is logged and does
+/// not keep the account: the host asked for it to be gone.
+pub async fn delete(state: &AppState, account_id: &AccountId) -> ApiResult<()> {
+    let loaded = load(state, account_id).await?;
+    if let Some(url) = &loaded.def.revoke_url {
+        revoke(state, &loaded, url).await;
+    }
+    accounts::delete(&state.pool, &loaded.row.account_id).await?;
+    logs::delete_for(&state.pool, &loaded.row.account_id).await?;
+    Ok(())
+}
+
+async fn revoke(state: &AppState, loaded: &Loaded<'_>, url: &str) {
+    let token = loaded
+        .credentials
+        .refresh_token
+        .as_ref()
+        .or(loaded.credentials.access_token.as_ref());
+    let Some(token) = token else { return };
+    let mut form = vec![("token", token.clone())];
+    let mut request = state.http.post(url).timeout(Duration::from_secs(10));
+    if let Some(creds) = state.deployments.credentials(&loaded.def.key) {
+        let secret = crate::deployments::expose(&creds.client_secret);
+        request = request.basic_auth(&creds.client_id, secret);
+        form.push(("client_id", creds.client_id.clone()));
+    }
+    match request.form(&form).send().await {
+        Ok(response) if response.status().is_success() => {}
+        Ok(response) => tracing::warn!(app = %loaded.def.key, status = %response.status(), "revocation refused"),
+        Err(err) => tracing::warn!(app = %loaded.def.key, error = %err.without_url(), "revocation failed"),
+    }
+}

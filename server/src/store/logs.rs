@@ -1,0 +1,80 @@
+//! The audit log of an account: every verification, refresh and credentials read, with
+//! its outcome and timing. Never a secret.
+
+use serde::Serialize;
+
+use crate::clock::{self, rfc3339};
+use crate::db::Pool;
+
+/// One entry, as `GET /integrated-accounts/{id}/logs` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    pub at: String,
+    /// `verify`, `refresh`, `credentials_read`, `revoke`.
+    pub action: String,
+    /// `ok` or `failed`.
+    pub outcome: String,
+    /// The provider's HTTP status, when a call was made.
+    pub status_code: Option<i64>,
+    pub latency_ms: i64,
+    pub detail: Option<String>,
+}
+
+/// What happened, for [`record`].
+pub struct Event<'a> {
+    pub action: &'a str,
+    pub ok: bool,
+    pub status_code: Option<u16>,
+    pub started: std::time::Instant,
+    pub detail: Option<&'a str>,
+}
+
+pub async fn record(pool: &Pool, account_id: &str, event: Event<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO account_logs (account_id, at, action, outcome, status_code, latency_ms, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(account_id)
+    .bind(clock::now())
+    .bind(event.action)
+    .bind(if event.ok { "ok" } else { "failed" })
+    .bind(event.status_code.map(i64::from))
+    .bind(event.started.elapsed().as_millis() as i64)
+    .bind(event.detail)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+type Row = (i64, String, String, Option<i64>, i64, Option<String>);
+
+/// The newest `limit` entries, newest first.
+pub async fn list(pool: &Pool, account_id: &str, limit: i64) -> sqlx::Result<Vec<LogEntry>> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT at, action, outcome, status_code, latency_ms, detail FROM account_logs \
+         WHERE account_id = $1 ORDER BY log_id DESC LIMIT $2",
+    )
+    .bind(account_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, action, outcome, status_code, latency_ms, detail)| LogEntry {
+            at: rfc3339(at),
+            action,
+            outcome,
+            status_code,
+            latency_ms,
+            detail,
+        })
+        .collect())
+}
+
+pub async fn delete_for(pool: &Pool, account_id: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM account_logs WHERE account_id = $1")
+        .bind(account_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
