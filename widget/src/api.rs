@@ -8,8 +8,8 @@ use std::fmt;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use plugboard_shared::{
-    AttemptOutcome, ConnectRequest, ConnectStarted, ErrorBody, PopupMessage, SessionInfo,
-    WidgetApp, WidgetSessionResponse,
+    AttemptOutcome, ConnectRequest, ConnectStarted, ErrorBody, PopupMessage, SessionInfo, WidgetApp,
+    WidgetSessionResponse,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -51,7 +51,11 @@ impl Api {
             Start::LinkToken(token) => Some(token.clone()),
             Start::Signed(_) => None,
         };
-        Self { server, start, token: RefCell::new(token) }
+        Self {
+            server,
+            start,
+            token: RefCell::new(token),
+        }
     }
 
     /// The server origin, e.g. `https://plugboard.example.com`.
@@ -82,11 +86,7 @@ impl Api {
 
     /// API-key, basic and client-credentials apps: the server verifies at once and answers
     /// like the popup message.
-    pub async fn submit_fields(
-        &self,
-        app: &str,
-        fields: BTreeMap<String, String>,
-    ) -> Result<PopupMessage, ApiError> {
+    pub async fn submit_fields(&self, app: &str, fields: BTreeMap<String, String>) -> Result<PopupMessage, ApiError> {
         let body = ConnectRequest { fields: Some(fields) };
         self.send_json(Request::post(&self.connect_url(app)), &body).await
     }
@@ -135,10 +135,7 @@ impl Api {
     }
 }
 
-async fn read<T: DeserializeOwned>(
-    response: Result<Response, gloo_net::Error>,
-    server: &str,
-) -> Result<T, ApiError> {
+async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>, server: &str) -> Result<T, ApiError> {
     let response = response.map_err(|_| ApiError {
         code: "network".into(),
         message: format!("Could not reach Plugboard at {server}. Check your connection."),
@@ -148,7 +145,10 @@ async fn read<T: DeserializeOwned>(
     }
     let status = response.status();
     match response.json::<ErrorBody>().await {
-        Ok(body) => Err(ApiError { code: body.error.code, message: body.error.message }),
+        Ok(body) => Err(ApiError {
+            code: body.error.code,
+            message: body.error.message,
+        }),
         Err(_) => Err(ApiError {
             code: format!("http_{status}"),
             message: format!("Plugboard answered with status {status}."),
@@ -157,7 +157,10 @@ async fn read<T: DeserializeOwned>(
 }
 
 fn unexpected(error: &gloo_net::Error) -> ApiError {
-    ApiError { code: "unexpected".into(), message: format!("Unexpected answer: {error}") }
+    ApiError {
+        code: "unexpected".into(),
+        message: format!("Unexpected answer: {error}"),
+    }
 }
 
 /// Path segments come from the server, but an attempt id is still not ours to trust.

@@ -2,9 +2,7 @@
 //! hands it to `eventEmitter` listeners, so payloads cross the boundary as plain objects
 //! with exactly the field names of `plugboard_shared::events`.
 
-use plugboard_shared::{
-    ConnectResult, FailureEvent, FailureReason, PopupMessage, ResultPayload, names,
-};
+use plugboard_shared::{ConnectResult, FailureEvent, FailureReason, PopupMessage, ResultPayload, names};
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
@@ -52,14 +50,24 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn failure(app: &str, reason: FailureReason, message: Option<String>) -> Self {
-        let event = FailureEvent { app: app.to_owned(), reason, message };
-        Self { result: ConnectResult::Error, payload: ResultPayload::Failure(event) }
+        let event = FailureEvent {
+            app: app.to_owned(),
+            reason,
+            message,
+        };
+        Self {
+            result: ConnectResult::Error,
+            payload: ResultPayload::Failure(event),
+        }
     }
 }
 
 impl From<PopupMessage> for Outcome {
     fn from(message: PopupMessage) -> Self {
-        Self { result: message.result, payload: message.payload }
+        Self {
+            result: message.result,
+            payload: message.payload,
+        }
     }
 }
 
@@ -88,14 +96,19 @@ mod tests {
     #[test]
     fn lifecycle_payload_omits_a_missing_app() {
         assert_eq!(serde_json::to_string(&Lifecycle { app: None }).unwrap(), "{}");
-        let json = serde_json::to_string(&Lifecycle { app: Some("sandbox-crm") }).unwrap();
+        let json = serde_json::to_string(&Lifecycle {
+            app: Some("sandbox-crm"),
+        })
+        .unwrap();
         assert_eq!(json, r#"{"app":"sandbox-crm"}"#);
     }
 
     #[test]
     fn failures_serialize_like_the_contract() {
         let outcome = Outcome::failure("sandbox-crm", FailureReason::PopupBlocked, None);
-        let ResultPayload::Failure(event) = outcome.payload else { unreachable!() };
+        let ResultPayload::Failure(event) = outcome.payload else {
+            unreachable!()
+        };
         let json = serde_json::to_string(&event).unwrap();
         assert_eq!(json, r#"{"app":"sandbox-crm","reason":"popup_blocked"}"#);
     }

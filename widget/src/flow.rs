@@ -9,8 +9,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use plugboard_shared::{
-    AuthMode, AuthorizationEvent, ConnectResult, FailureReason, ResultPayload, SessionInfo,
-    WidgetApp, names,
+    AuthMode, AuthorizationEvent, ConnectResult, FailureReason, ResultPayload, SessionInfo, WidgetApp, names,
 };
 
 use crate::api::{Api, AppFilter};
@@ -162,7 +161,11 @@ impl ConnectFlow {
             return self.finish(&emitter, app, outcome);
         };
         self.env.with_value(|env| env.popup.replace(Some(window.clone())));
-        let back_to = if fields.is_some() { Screen::Form(app.clone()) } else { Screen::Apps };
+        let back_to = if fields.is_some() {
+            Screen::Form(app.clone())
+        } else {
+            Screen::Apps
+        };
         self.notice.set(None);
         self.screen.set(Screen::Waiting(app.clone()));
         let api = self.api();
@@ -226,13 +229,16 @@ impl ConnectFlow {
         if outcome.result != ConnectResult::Error {
             self.load_apps(false);
         }
-        if let (Mode::Page, ResultPayload::Authorization(event)) = (self.mode(), &outcome.payload)
+        if let (Mode::Page, ConnectResult::Authorized, ResultPayload::Authorization(event)) =
+            (self.mode(), outcome.result, &outcome.payload)
         {
-            if outcome.result == ConnectResult::Authorized {
-                self.redirect_after_success(event);
-            }
+            self.redirect_after_success(event);
         }
-        let next = if self.show_result() { Screen::Result(app, outcome) } else { Screen::Apps };
+        let next = if self.show_result() {
+            Screen::Result(app, outcome)
+        } else {
+            Screen::Apps
+        };
         self.screen.set(next);
     }
 

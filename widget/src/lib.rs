@@ -55,7 +55,9 @@ impl PlugboardWidget {
     /// `renderAccountConnectionModal(config)`; `config_json` may be `"null"`.
     #[wasm_bindgen(js_name = renderModal)]
     pub fn render_modal(&self, config_json: &str) -> Result<(), JsError> {
-        self.shell.open_modal(ModalConfig::from_json(config_json)).map_err(js_error)
+        self.shell
+            .open_modal(ModalConfig::from_json(config_json))
+            .map_err(js_error)
     }
 
     /// `renderConnectPage(elementId)`, after the loader found the element.
@@ -114,7 +116,10 @@ impl Shell {
         if self.destroyed.get() || self.modal.borrow().is_some() {
             return Ok(());
         }
-        let filter = AppFilter { deployment_id: config.deployment_id, category: config.category };
+        let filter = AppFilter {
+            deployment_id: config.deployment_id,
+            category: config.category,
+        };
         let show_result = !config.user_config.hide_app_connection_modal;
         let env = self.env(Mode::Modal, filter, show_result);
         self.return_focus.replace(focused_element());

@@ -35,7 +35,10 @@ impl ShadowMount {
         container.set_class_name("pb-root");
         root.append_child(&container)?;
         let handle = mount_to(container, view);
-        Ok(Self { host, view: Some(Box::new(handle)) })
+        Ok(Self {
+            host,
+            view: Some(Box::new(handle)),
+        })
     }
 
     pub fn remove(mut self) {

@@ -28,8 +28,7 @@ pub enum Start {
 }
 
 /// The sentence the loader prints after "Plugboard: " when the options are unusable.
-pub const MISSING_CREDENTIALS: &str =
-    "pass either `linkToken` or `appId`, `userId` and `hash` to `new Plugboard(…)`";
+pub const MISSING_CREDENTIALS: &str = "pass either `linkToken` or `appId`, `userId` and `hash` to `new Plugboard(…)`";
 
 impl Options {
     /// Parses the loader's JSON.

@@ -6,8 +6,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::{
-    IntervalHandle, WindowListenerHandle, set_interval_with_handle, set_timeout,
-    window_event_listener_untyped,
+    IntervalHandle, WindowListenerHandle, set_interval_with_handle, set_timeout, window_event_listener_untyped,
 };
 use leptos::task::spawn_local;
 use plugboard_shared::{AttemptOutcome, FailureReason, MESSAGE_SOURCE, PopupMessage};
@@ -68,7 +67,9 @@ pub fn open_blank() -> Option<Window> {
     let left = outer(&window.screen_x()) + outer(&window.outer_width()) / 2 - width / 2;
     let top = outer(&window.screen_y()) + outer(&window.outer_height()) / 2 - height / 2;
     let features = format!("popup,width={width},height={height},left={left},top={top}");
-    window.open_with_url_and_target_and_features("about:blank", "plugboard", &features).ok()?
+    window
+        .open_with_url_and_target_and_features("about:blank", "plugboard", &features)
+        .ok()?
 }
 
 fn outer(value: &Result<JsValue, JsValue>) -> i32 {
@@ -82,17 +83,21 @@ pub fn navigate(popup: &Window, popup_url: &str, server: &str) -> Result<(), JsV
     popup.location().set_href(&url)
 }
 
+type Done = Box<dyn FnOnce(Outcome)>;
+
 /// One attempt being waited for. Message listener, closed poll and the attempt lookup all
 /// race to [`Watch::finish`], which hands the outcome on exactly once.
 struct Watch {
-    done: RefCell<Option<Box<dyn FnOnce(Outcome)>>>,
+    done: RefCell<Option<Done>>,
     listener: RefCell<Option<WindowListenerHandle>>,
     interval: Cell<Option<IntervalHandle>>,
 }
 
 impl Watch {
     fn finish(&self, outcome: Outcome) {
-        let Some(done) = self.done.borrow_mut().take() else { return };
+        let Some(done) = self.done.borrow_mut().take() else {
+            return;
+        };
         if let Some(listener) = self.listener.borrow_mut().take() {
             listener.remove();
         }
@@ -112,13 +117,7 @@ impl Watch {
 }
 
 /// Waits for the outcome of `attempt_id` in `popup`, then calls `done` once.
-pub fn watch(
-    popup: Window,
-    attempt_id: String,
-    app: String,
-    api: Rc<Api>,
-    done: impl FnOnce(Outcome) + 'static,
-) {
+pub fn watch(popup: Window, attempt_id: String, app: String, api: Rc<Api>, done: impl FnOnce(Outcome) + 'static) {
     let watch = Rc::new(Watch {
         done: RefCell::new(Some(Box::new(done))),
         listener: RefCell::new(None),
@@ -129,8 +128,13 @@ pub fn watch(
     let listener = window_event_listener_untyped("message", {
         let (watch, popup, attempt_id) = (watch.clone(), popup.clone(), attempt_id.clone());
         move |event| {
-            let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
-            let expected = Expected { server_origin: &server_origin, attempt_id: &attempt_id };
+            let Some(event) = event.dyn_ref::<MessageEvent>() else {
+                return;
+            };
+            let expected = Expected {
+                server_origin: &server_origin,
+                attempt_id: &attempt_id,
+            };
             if let Some(message) = accept(event, &popup, &expected) {
                 watch.finish(message.into());
             }
@@ -144,8 +148,7 @@ pub fn watch(
             move || {
                 if popup.closed().unwrap_or(true) && !watch.is_done() {
                     watch.stop_polling();
-                    let (watch, api, attempt_id, app) =
-                        (watch.clone(), api.clone(), attempt_id.clone(), app.clone());
+                    let (watch, api, attempt_id, app) = (watch.clone(), api.clone(), attempt_id.clone(), app.clone());
                     spawn_local(after_close(watch, api, attempt_id, app));
                 }
             }

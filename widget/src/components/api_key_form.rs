@@ -29,7 +29,9 @@ pub fn ApiKeyForm(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
         let Some(form) = event.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else {
             return;
         };
-        let Ok(data) = FormData::new_with_form(&form) else { return };
+        let Ok(data) = FormData::new_with_form(&form) else {
+            return;
+        };
         let values: BTreeMap<String, String> = names
             .iter()
             .map(|name| (name.clone(), data.get(name).as_string().unwrap_or_default()))
@@ -93,10 +95,16 @@ fn form_fields(app: &WidgetApp) -> Vec<FormField> {
     };
     match app.auth_mode {
         AuthMode::Basic => {
-            vec![field("username", "Username", false), field("password", "Password", true)]
+            vec![
+                field("username", "Username", false),
+                field("password", "Password", true),
+            ]
         }
         AuthMode::Oauth2Cc => {
-            vec![field("client_id", "Client ID", false), field("client_secret", "Client secret", true)]
+            vec![
+                field("client_id", "Client ID", false),
+                field("client_secret", "Client secret", true),
+            ]
         }
         AuthMode::ApiKey | AuthMode::Oauth2 => vec![field("api_key", "API key", true)],
     }

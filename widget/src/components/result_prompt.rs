@@ -10,7 +10,9 @@ pub fn ResultPrompt(flow: ConnectFlow, app: WidgetApp, outcome: Outcome) -> impl
     let (title, detail) = describe(&app.name, &outcome);
     let ok = outcome.result == ConnectResult::Authorized;
     let redirecting = move || {
-        flow.redirecting.get().then(|| view! { <p class="pb-muted">"Taking you back…"</p> })
+        flow.redirecting
+            .get()
+            .then(|| view! { <p class="pb-muted">"Taking you back…"</p> })
     };
     let done = (flow.mode() == Mode::Modal).then(|| {
         view! {
@@ -52,7 +54,11 @@ pub fn describe(app: &str, outcome: &Outcome) -> (&'static str, String) {
             ("Connected", detail)
         }
         (ConnectResult::VerificationFailed, ResultPayload::Authorization(event)) => {
-            let who = if event.identity.is_empty() { String::new() } else { format!(" as {}", event.identity) };
+            let who = if event.identity.is_empty() {
+                String::new()
+            } else {
+                format!(" as {}", event.identity)
+            };
             let detail = format!(
                 "{app} signed you in{who}, but the account could not be verified. \
                  Check its permissions and try again."
@@ -94,7 +100,10 @@ mod tests {
             account_id: "acc_1".into(),
             app: "sandbox-crm".into(),
         };
-        Outcome { result, payload: ResultPayload::Authorization(event) }
+        Outcome {
+            result,
+            payload: ResultPayload::Authorization(event),
+        }
     }
 
     #[test]
