@@ -101,10 +101,12 @@ impl Deployments {
                 "OAuth apps without client credentials are not listed; add [apps.<key>] client_id and client_secret to enable one"
             );
         }
+        // Without deployments, list what the host set up (an [apps.*] entry) and the
+        // sandbox: a catalog of API-key apps must not appear on a host's page unasked.
         if this.list.is_empty() {
             let apps = catalog
                 .iter()
-                .filter(|def| this.is_enabled(def))
+                .filter(|def| this.credentials.contains_key(&def.key))
                 .map(|def| def.key.clone())
                 .collect();
             this.list.push(Deployment {

@@ -21,8 +21,8 @@ active = false
 apps = ["sandbox-helpdesk"]
 "#;
 
-/// Without deployments, every enabled app: the sandbox's, and the form-based ones of
-/// the catalog (they need nothing from the host); OAuth apps wait for credentials.
+/// Without deployments, the sandbox and what the host configured; form-based catalog
+/// apps need no credentials but are listed only when a deployment names them.
 #[tokio::test]
 async fn without_deployments_every_enabled_app_is_listed() {
     let app = spawn_app().await;
@@ -38,8 +38,8 @@ async fn without_deployments_every_enabled_app_is_listed() {
         assert!(names.contains(&sandbox.to_owned()), "{names:?}");
     }
     assert!(
-        names.contains(&"Stripe".to_owned()),
-        "an API-key app needs no host credentials"
+        !names.contains(&"Stripe".to_owned()),
+        "catalog API-key apps are not listed unasked"
     );
     assert!(
         !names.contains(&"GitHub".to_owned()),
@@ -106,6 +106,15 @@ async fn the_token_deployment_and_category_narrow_the_list() {
         "unknown_app",
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_deployment_may_name_an_api_key_app_without_credentials() {
+    let app = spawn_app_with("[[deployments]]\nid = \"billing\"\napps = [\"stripe\", \"sandbox-crm\"]\n")
+        .await
+        .unwrap();
+    let token = app.link_token("t").await;
+    assert_eq!(app.app_names(&token, "").await, ["Sandbox CRM", "Stripe"]);
 }
 
 #[tokio::test]
