@@ -30,6 +30,30 @@ pub struct Config {
     pub apps: BTreeMap<String, AppCredentials>,
     #[serde(default)]
     pub deployments: Vec<Deployment>,
+    #[serde(default)]
+    pub webhooks: WebhooksConfig,
+}
+
+/// Where account events are posted, and how they are signed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhooksConfig {
+    /// Receivers; each gets every event.
+    pub endpoints: Vec<String>,
+    /// HMAC-SHA256 key of the `Plugboard-Signature` header.
+    pub secret: Option<SecretString>,
+    /// First retry delay; each further retry doubles it, up to an hour.
+    pub initial_backoff_secs: u64,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        Self {
+            endpoints: Vec::new(),
+            secret: None,
+            initial_backoff_secs: 5,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -48,6 +72,11 @@ pub struct ServerConfig {
     pub sandbox: bool,
     /// Lifetime of the sandbox's access tokens; tests shorten it to exercise refresh.
     pub sandbox_token_lifetime: i64,
+    /// Seconds between background passes that refresh expiring tokens and verify
+    /// accounts again; 0 turns them off.
+    pub maintenance_interval: u64,
+    /// How old a verification may get before the background pass runs it again.
+    pub reverify_after: i64,
     /// Static files (widget loader, wasm bundle, logos, demo page).
     pub public_dir: PathBuf,
 }
@@ -62,6 +91,8 @@ impl Default for ServerConfig {
             own_app: None,
             sandbox: true,
             sandbox_token_lifetime: 3600,
+            maintenance_interval: 60,
+            reverify_after: 24 * 3600,
             public_dir: PathBuf::from("public"),
         }
     }
@@ -119,8 +150,15 @@ fn yes() -> bool {
 }
 
 /// Keys whose environment value is a comma-separated list.
-const LIST_KEYS: [&str; 2] = ["allowed_origins", "api_keys"];
-const SECTIONS: [&str; 2] = ["server", "security"];
+const LIST_KEYS: [&str; 3] = ["allowed_origins", "api_keys", "endpoints"];
+const SECTIONS: [&str; 3] = ["server", "security", "webhooks"];
+/// Keys whose environment value is a number.
+const NUMBER_KEYS: [&str; 4] = [
+    "initial_backoff_secs",
+    "sandbox_token_lifetime",
+    "maintenance_interval",
+    "reverify_after",
+];
 
 impl Config {
     /// Reads `path` (if any) and the process environment.
@@ -160,6 +198,15 @@ impl Config {
             parse_origin(origin).with_context(|| {
                 format!("server.allowed_origins: {origin:?} is not an origin like https://app.example.com")
             })?;
+        }
+        for endpoint in &self.webhooks.endpoints {
+            let url = Url::parse(endpoint).with_context(|| format!("webhooks.endpoints: {endpoint:?} is not a URL"))?;
+            if !matches!(url.scheme(), "http" | "https") {
+                bail!("webhooks.endpoints: {endpoint:?} must be an http(s) URL");
+            }
+        }
+        if !self.webhooks.endpoints.is_empty() && self.webhooks.secret.is_none() {
+            bail!("webhooks.secret is required with webhooks.endpoints: receivers check the signature with it");
         }
         let mut seen = std::collections::BTreeSet::new();
         for deployment in &self.deployments {
@@ -236,6 +283,9 @@ fn env_value(key: &str, value: &str) -> toml::Value {
     if LIST_KEYS.contains(&key) {
         let items = value.split(',').map(str::trim).filter(|s| !s.is_empty());
         return toml::Value::Array(items.map(|s| toml::Value::String(s.to_owned())).collect());
+    }
+    if let Some(number) = NUMBER_KEYS.contains(&key).then(|| value.parse::<i64>().ok()).flatten() {
+        return toml::Value::Integer(number);
     }
     match value {
         "true" => toml::Value::Boolean(true),

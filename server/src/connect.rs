@@ -13,6 +13,7 @@ use crate::error::ApiResult;
 use crate::state::AppState;
 use crate::store::{accounts, attempts};
 use crate::verify::{Verification, verify_authorization};
+use crate::webhooks::{self, AccountEvent};
 
 /// Who is connecting what, in which attempt.
 pub struct Connection<'a> {
@@ -48,6 +49,14 @@ pub async fn complete(
         expires_at,
     };
     let (row, already_exists) = accounts::upsert(&state.pool, &state.key, &new).await?;
+    let event = match status {
+        AccountStatus::Verified if !already_exists => Some(AccountEvent::Created),
+        AccountStatus::VerificationFailed => Some(AccountEvent::VerificationFailed),
+        _ => None,
+    };
+    if let Some(event) = event {
+        webhooks::publish(state, event, &row.to_api()?).await;
+    }
     let payload = ResultPayload::Authorization(AuthorizationEvent {
         identity: row.identity.clone(),
         authorization_id: row.authorization_id,

@@ -18,6 +18,7 @@ pub mod startup;
 pub mod state;
 pub mod store;
 pub mod verify;
+pub mod webhooks;
 
 pub use config::Config;
 pub use startup::Server;

@@ -16,6 +16,7 @@ use crate::state::AppState;
 use crate::store::accounts::{self, AccountRow};
 use crate::store::logs::{self, Event};
 use crate::verify::{Verification, verify_authorization};
+use crate::webhooks::{self, AccountEvent};
 
 /// Refresh this long before expiry, so a token handed out is good for a while.
 const REFRESH_MARGIN_SECS: i64 = 60;
@@ -162,6 +163,9 @@ async fn refresh(state: &AppState, loaded: &Loaded<'_>) -> ApiResult<()> {
             };
             logs::record(&state.pool, account_id, event).await?;
             tracing::info!(%account_id, "refresh refused; account needs re-authorization");
+            if let Some(row) = accounts::find(&state.pool, &AccountId::parse(account_id.clone())?).await? {
+                webhooks::publish(state, AccountEvent::NeedsReauth, &row.to_api()?).await;
+            }
             Err(ApiError::conflict(
                 "needs_reauth",
                 "the provider refused to renew this account; connect it again",
@@ -180,6 +184,7 @@ pub async fn delete(state: &AppState, account_id: &AccountId) -> ApiResult<()> {
     }
     accounts::delete(&state.pool, &loaded.row.account_id).await?;
     logs::delete_for(&state.pool, &loaded.row.account_id).await?;
+    webhooks::publish(state, AccountEvent::Deleted, &loaded.row.to_api()?).await;
     Ok(())
 }
 

@@ -52,6 +52,7 @@ impl Server {
                 .map(|k| token_hash(k.expose_secret()))
                 .collect(),
             own_origin: config.own_origin(),
+            webhook_wakeup: tokio::sync::Notify::new(),
             allowed_origins: config.allowed_origins(),
             base_url,
             catalog,
@@ -66,6 +67,7 @@ impl Server {
 
     /// Serves until Ctrl-C / SIGTERM.
     pub async fn run(self) -> anyhow::Result<()> {
+        tokio::spawn(crate::webhooks::run_worker(self.state.clone()));
         let app = http::router(self.state);
         axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown_signal())

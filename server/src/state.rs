@@ -29,6 +29,8 @@ pub struct Inner {
     pub own_origin: String,
     /// Host origins allowed to embed the widget.
     pub allowed_origins: Vec<String>,
+    /// Wakes the webhook worker when an event is queued.
+    pub webhook_wakeup: tokio::sync::Notify,
 }
 
 impl AppState {

@@ -19,6 +19,7 @@ pub mod link_tokens;
 mod logos;
 mod oauth;
 pub mod sandbox;
+mod webhook_events;
 mod widget;
 
 pub fn router(state: AppState) -> Router {
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::router())
         .merge(hosted::router())
         .merge(logos::router())
+        .merge(webhook_events::router())
         .merge(health::router());
     if state.config.server.sandbox {
         app = app.merge(sandbox::router());

@@ -6,3 +6,4 @@ pub mod api_keys;
 pub mod attempts;
 pub mod link_tokens;
 pub mod logs;
+pub mod webhooks;

@@ -6,6 +6,7 @@ use plugboard_shared::{LinkTokenResponse, PopupMessage};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use serde_json::{Value, json};
+use tokio::task::JoinHandle;
 
 pub const API_KEY: &str = "pb_test_backend_key";
 pub const APP_ID: &str = "acme";
@@ -16,6 +17,9 @@ pub struct TestApp {
     pub base: String,
     /// The SQLite file, or `None` when the tests run on PostgreSQL.
     pub db_file: Option<std::path::PathBuf>,
+    database_url: String,
+    config_file: std::path::PathBuf,
+    server: JoinHandle<()>,
     /// No cookie store: plays the host backend and the widget's fetches.
     pub api: reqwest::Client,
     _dir: tempfile::TempDir,
@@ -31,13 +35,27 @@ pub async fn spawn_app_with(config_toml: &str) -> anyhow::Result<TestApp> {
     let dir = tempfile::tempdir().unwrap();
     let config_file = dir.path().join("plugboard.toml");
     std::fs::write(&config_file, config_toml).unwrap();
+    let (database_url, db_file) = database(dir.path()).await;
+    let (base, server) = start(&config_file, &database_url).await?;
+    Ok(TestApp {
+        base,
+        db_file,
+        database_url,
+        config_file,
+        server,
+        api: reqwest::Client::new(),
+        _dir: dir,
+    })
+}
+
+/// Boots a server on a fresh port over the given configuration file and database.
+async fn start(config_file: &std::path::Path, database_url: &str) -> anyhow::Result<(String, JoinHandle<()>)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let (database_url, db_file) = database(dir.path()).await;
     let key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
     let env: Vec<(String, String)> = [
         ("PLUGBOARD_SERVER_PUBLIC_URL", base.clone()),
-        ("PLUGBOARD_SERVER_DATABASE_URL", database_url),
+        ("PLUGBOARD_SERVER_DATABASE_URL", database_url.to_owned()),
         ("PLUGBOARD_SERVER_ALLOWED_ORIGINS", HOST_ORIGIN.to_owned()),
         (
             "PLUGBOARD_SERVER_PUBLIC_DIR",
@@ -51,15 +69,12 @@ pub async fn spawn_app_with(config_toml: &str) -> anyhow::Result<TestApp> {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    let config = Config::from_sources(Some(&config_file), &env)?;
+    let config = Config::from_sources(Some(config_file), &env)?;
     let server = Server::build_on(config, listener).await?;
-    tokio::spawn(server.run());
-    Ok(TestApp {
-        base,
-        db_file,
-        api: reqwest::Client::new(),
-        _dir: dir,
-    })
+    let handle = tokio::spawn(async move {
+        server.run().await.unwrap();
+    });
+    Ok((base, handle))
 }
 
 /// A fresh database per test: a SQLite file, or with `PLUGBOARD_TEST_POSTGRES_URL` set
@@ -87,6 +102,16 @@ async fn database(dir: &std::path::Path) -> (String, Option<std::path::PathBuf>)
 }
 
 impl TestApp {
+    /// Stops the server (its background workers with it) and boots a new one on the
+    /// same database, as a deploy or a crash would.
+    pub async fn restart(&mut self) {
+        self.server.abort();
+        let _ = (&mut self.server).await;
+        let (base, server) = start(&self.config_file, &self.database_url).await.unwrap();
+        self.base = base;
+        self.server = server;
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

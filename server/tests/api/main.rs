@@ -10,4 +10,5 @@ mod deployments;
 mod lifecycle;
 mod link_tokens;
 mod oauth_flow;
+mod webhooks;
 mod widget_session;
