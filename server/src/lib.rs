@@ -13,6 +13,7 @@ pub mod deployments;
 pub mod error;
 pub mod http;
 pub mod lifecycle;
+pub mod maintenance;
 pub mod oauth_client;
 pub mod startup;
 pub mod state;

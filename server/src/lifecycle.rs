@@ -19,7 +19,7 @@ use crate::verify::{Verification, verify_authorization};
 use crate::webhooks::{self, AccountEvent};
 
 /// Refresh this long before expiry, so a token handed out is good for a while.
-const REFRESH_MARGIN_SECS: i64 = 60;
+pub const REFRESH_MARGIN_SECS: i64 = 60;
 /// How long a refresh may hold the lease; a crashed holder blocks no longer than this.
 const LEASE_SECS: i64 = 30;
 /// How long a caller waits for another caller's refresh before giving up.
@@ -72,52 +72,69 @@ pub async fn reverify(state: &AppState, account_id: &AccountId) -> ApiResult<Acc
 /// Credentials the host can use now: refreshed first when they expire within a minute.
 pub async fn fresh_credentials(state: &AppState, account_id: &AccountId) -> ApiResult<(AccountRow, Credentials)> {
     let started = Instant::now();
-    let waited_until = Instant::now() + LEASE_WAIT;
+    let (row, credentials) = ensure_fresh(state, account_id, REFRESH_MARGIN_SECS).await?;
+    let event = Event {
+        action: "credentials_read",
+        ok: true,
+        status_code: None,
+        started,
+        detail: None,
+    };
+    logs::record(&state.pool, &row.account_id, event).await?;
+    Ok((row, credentials))
+}
+
+/// Refreshes the account if its token expires within `margin_secs`, at most once: a
+/// caller that finds the lease taken waits for that refresh and uses its result.
+pub async fn ensure_fresh(
+    state: &AppState,
+    account_id: &AccountId,
+    margin_secs: i64,
+) -> ApiResult<(AccountRow, Credentials)> {
+    let give_up_at = Instant::now() + LEASE_WAIT;
+    let first = load(state, account_id).await?;
+    let seen_expiry = first.row.expires_at;
+    let mut loaded = first;
     loop {
-        let loaded = load(state, account_id).await?;
         if loaded.row.status == AccountStatus::NeedsReauth.as_str() {
-            return Err(ApiError::conflict(
-                "needs_reauth",
-                "the provider refused to renew this account; connect it again",
-            ));
+            return Err(needs_reauth());
         }
-        if !needs_refresh(&loaded) {
-            let event = Event {
-                action: "credentials_read",
-                ok: true,
-                status_code: None,
-                started,
-                detail: None,
-            };
-            logs::record(&state.pool, &loaded.row.account_id, event).await?;
+        // Fresh enough, or renewed by someone else since we first looked.
+        if !needs_refresh(&loaded, margin_secs) || loaded.row.expires_at != seen_expiry {
             return Ok((loaded.row, loaded.credentials));
         }
         let now = clock::now();
         if accounts::take_refresh_lease(&state.pool, &loaded.row.account_id, now, now + LEASE_SECS).await? {
             // Someone may have refreshed between our read and our lease: read again.
-            let loaded = load(state, account_id).await?;
-            if needs_refresh(&loaded) {
-                refresh(state, &loaded).await?;
+            let current = load(state, account_id).await?;
+            if current.row.expires_at != seen_expiry {
+                accounts::release_refresh_lease(&state.pool, &current.row.account_id).await?;
             } else {
-                accounts::release_refresh_lease(&state.pool, &loaded.row.account_id).await?;
+                refresh(state, &current).await?;
             }
-            continue;
+            let renewed = load(state, account_id).await?;
+            return Ok((renewed.row, renewed.credentials));
         }
-        if Instant::now() > waited_until {
+        if Instant::now() > give_up_at {
             return Err(ApiError::conflict(
                 "refresh_in_progress",
                 "another refresh of this account is taking too long",
             ));
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
+        loaded = load(state, account_id).await?;
     }
 }
 
-fn needs_refresh(loaded: &Loaded<'_>) -> bool {
-    let expiring = loaded
-        .row
-        .expires_at
-        .is_some_and(|at| at <= clock::now() + REFRESH_MARGIN_SECS);
+fn needs_reauth() -> ApiError {
+    ApiError::conflict(
+        "needs_reauth",
+        "the provider refused to renew this account; connect it again",
+    )
+}
+
+fn needs_refresh(loaded: &Loaded<'_>, margin_secs: i64) -> bool {
+    let expiring = loaded.row.expires_at.is_some_and(|at| at <= clock::now() + margin_secs);
     expiring && loaded.def.refresh && loaded.credentials.refresh_token.is_some()
 }
 
@@ -166,10 +183,7 @@ async fn refresh(state: &AppState, loaded: &Loaded<'_>) -> ApiResult<()> {
             if let Some(row) = accounts::find(&state.pool, &AccountId::parse(account_id.clone())?).await? {
                 webhooks::publish(state, AccountEvent::NeedsReauth, &row.to_api()?).await;
             }
-            Err(ApiError::conflict(
-                "needs_reauth",
-                "the provider refused to renew this account; connect it again",
-            ))
+            Err(needs_reauth())
         }
     }
 }

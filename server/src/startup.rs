@@ -67,11 +67,17 @@ impl Server {
 
     /// Serves until Ctrl-C / SIGTERM.
     pub async fn run(self) -> anyhow::Result<()> {
-        tokio::spawn(crate::webhooks::run_worker(self.state.clone()));
+        // The background workers live exactly as long as the server: dropping this
+        // future (shutdown, or a test aborting it) stops them all.
+        let webhooks = crate::webhooks::run_worker(self.state.clone());
+        let maintenance = crate::maintenance::run(self.state.clone());
         let app = http::router(self.state);
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        let serve = axum::serve(self.listener, app).with_graceful_shutdown(shutdown_signal());
+        tokio::select! {
+            served = serve => served?,
+            () = webhooks => {}
+            () = maintenance => {}
+        }
         Ok(())
     }
 }

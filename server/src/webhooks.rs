@@ -17,8 +17,9 @@ use crate::crypto::{hmac_hex, random_token};
 use crate::state::AppState;
 use crate::store::webhooks::{self, DueDelivery, Try};
 
-/// How long one delivery may take before another worker may try it.
-const LEASE_SECS: i64 = 60;
+/// How long one try may hold a delivery: the request timeout and a margin. A worker
+/// that dies mid-try (crash, restart) delays that delivery by at most this.
+const LEASE_SECS: i64 = 15;
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_BACKOFF_SECS: u64 = 3600;
 

@@ -229,3 +229,39 @@ pub async fn delete(pool: &Pool, account_id: &str) -> sqlx::Result<bool> {
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// An account the background pass should refresh, verify again, or both.
+pub struct Due {
+    pub account_id: String,
+    pub expiring: bool,
+    pub stale: bool,
+}
+
+/// Accounts the background pass should look at: tokens expiring before `expiring_before`
+/// that can be refreshed, and verifications older than `verified_before`.
+pub async fn due_for_maintenance(
+    pool: &Pool,
+    expiring_before: i64,
+    verified_before: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<Due>> {
+    let rows: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT account_id, expires_at, COALESCE(verified_at, connected_at) FROM integrated_accounts \
+         WHERE status <> 'needs_reauth' \
+         AND ((expires_at IS NOT NULL AND expires_at <= $1) OR COALESCE(verified_at, connected_at) < $2) \
+         ORDER BY authorization_id LIMIT $3",
+    )
+    .bind(expiring_before)
+    .bind(verified_before)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(account_id, expires_at, verified)| Due {
+            account_id,
+            expiring: expires_at.is_some_and(|at| at <= expiring_before),
+            stale: verified < verified_before,
+        })
+        .collect())
+}

@@ -202,3 +202,32 @@ async fn api_key_credentials_come_back_as_typed() {
     assert_eq!(body["fields"]["api_key"], "sk_sandbox_kim");
     assert!(body.get("access_token").is_none());
 }
+
+#[tokio::test]
+async fn the_background_pass_refreshes_and_verifies_without_a_caller() {
+    let config = "[server]\nsandbox_token_lifetime = 65\nmaintenance_interval = 1\nreverify_after = 1\n";
+    let app = spawn_app_with(config).await.unwrap();
+    let account = connect_crm(&app, "t", "lena").await;
+    let path = format!("/integrated-accounts/{account}/logs");
+    let mut actions = Vec::new();
+    for _ in 0..100 {
+        let logs: Value = backend(&app, reqwest::Method::GET, &path).await.json().await.unwrap();
+        actions = logs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_owned())
+            .collect();
+        if actions.iter().any(|a| a == "refresh") && actions.iter().any(|a| a == "verify") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(actions.iter().any(|a| a == "refresh"), "{actions:?}");
+    assert!(actions.iter().any(|a| a == "verify"), "{actions:?}");
+    assert!(
+        !actions.iter().any(|a| a == "credentials_read"),
+        "nobody asked for the credentials"
+    );
+    assert!(sandbox_count(&app, "refreshes").await >= 1);
+}

@@ -116,7 +116,8 @@ initial_backoff_secs = 1
     app.restart().await;
     let received = receive_on(tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap());
     let mut types = Vec::new();
-    for _ in 0..300 {
+    // Up to 40 s: a delivery the stopped server was in the middle of stays leased for 15 s.
+    for _ in 0..400 {
         types = received
             .lock()
             .unwrap()
@@ -134,6 +135,17 @@ initial_backoff_secs = 1
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     types.sort();
+    let log: Value = app
+        .api
+        .get(app.url("/webhook-events"))
+        .bearer_auth(API_KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(types.len(), 5, "{log:#}");
     assert_eq!(
         types,
         [
