@@ -73,7 +73,7 @@
     if (!(this instanceof Plugboard)) return new Plugboard(options);
     options = options || {};
     this.eventEmitter = new EventEmitter();
-    var serverUrl = String(options.serverUrl || scriptOrigin).replace(/\/+$/, "");
+    var serverUrl = String(options.serverUrl || Plugboard.defaultServerUrl || scriptOrigin).replace(/\/+$/, "");
     if (!options.linkToken && !(options.appId && options.userId && options.hash)) {
       fail("pass either `linkToken` or `appId`, `userId` and `hash` to `new Plugboard(…)`.");
       this._widget = Promise.reject(new Error("missing credentials"));
@@ -139,5 +139,7 @@
     });
   };
 
+  // Set by widget.mjs, where `document.currentScript` is null.
+  Plugboard.defaultServerUrl = null;
   window.Plugboard = Plugboard;
 })();

@@ -1,18 +1,22 @@
 //! The widget's side of the HTTP API (`/widget/*` in DESIGN.md). Every call carries the
 //! link token as a bearer token; IntegryJS-style sessions trade their signed user id for
 //! one on first use.
+//!
+//! One non-generic `fetch` does the I/O and only the JSON parse is generic: each response
+//! type then costs a serde impl, not another copy of the whole request state machine.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use gloo_net::http::{Request, RequestBuilder, Response};
 use plugboard_shared::{
     AttemptOutcome, ConnectRequest, ConnectStarted, ErrorBody, PopupMessage, SessionInfo, WidgetApp,
     WidgetSessionResponse,
 };
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response};
 
 use crate::options::Start;
 
@@ -23,6 +27,15 @@ pub struct ApiError {
     pub code: String,
     /// One sentence, shown as text.
     pub message: String,
+}
+
+impl ApiError {
+    fn new(code: &str, message: String) -> Self {
+        Self {
+            code: code.to_owned(),
+            message,
+        }
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -36,6 +49,21 @@ impl fmt::Display for ApiError {
 pub struct AppFilter {
     pub deployment_id: Option<String>,
     pub category: Option<String>,
+}
+
+impl AppFilter {
+    fn query(&self) -> String {
+        let pairs = [("deployment_id", &self.deployment_id), ("category", &self.category)];
+        let pairs: Vec<String> = pairs
+            .iter()
+            .filter_map(|(key, value)| Some(format!("{key}={}", encode(value.as_deref()?))))
+            .collect();
+        if pairs.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", pairs.join("&"))
+        }
+    }
 }
 
 pub struct Api {
@@ -64,13 +92,15 @@ impl Api {
     }
 
     pub async fn session(&self) -> Result<SessionInfo, ApiError> {
-        self.send(Request::get(&self.url("/widget/session"))).await
+        parse(&self.call("GET", "/widget/session".into(), None).await?)
     }
 
     pub async fn apps(&self, filter: &AppFilter) -> Result<Vec<WidgetApp>, ApiError> {
-        let query = [("deployment_id", &filter.deployment_id), ("category", &filter.category)];
-        let query = query.iter().filter_map(|(k, v)| v.as_deref().map(|v| (*k, v)));
-        self.send(Request::get(&self.url("/widget/apps")).query(query)).await
+        parse(
+            &self
+                .call("GET", format!("/widget/apps{}", filter.query()), None)
+                .await?,
+        )
     }
 
     /// Starts an OAuth attempt; the popup is pointed at the answer's `popup_url`.
@@ -80,90 +110,105 @@ impl Api {
         app: &str,
         fields: Option<BTreeMap<String, String>>,
     ) -> Result<ConnectStarted, ApiError> {
-        let body = ConnectRequest { fields };
-        self.send_json(Request::post(&self.connect_url(app)), &body).await
+        parse(&self.connect(app, ConnectRequest { fields }).await?)
     }
 
     /// API-key, basic and client-credentials apps: the server verifies at once and answers
     /// like the popup message.
     pub async fn submit_fields(&self, app: &str, fields: BTreeMap<String, String>) -> Result<PopupMessage, ApiError> {
-        let body = ConnectRequest { fields: Some(fields) };
-        self.send_json(Request::post(&self.connect_url(app)), &body).await
+        parse(&self.connect(app, ConnectRequest { fields: Some(fields) }).await?)
     }
 
     pub async fn attempt(&self, attempt_id: &str) -> Result<AttemptOutcome, ApiError> {
-        let path = format!("/widget/attempts/{}", encode(attempt_id));
-        self.send(Request::get(&self.url(&path))).await
+        parse(
+            &self
+                .call("GET", format!("/widget/attempts/{}", encode(attempt_id)), None)
+                .await?,
+        )
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.server)
+    async fn connect(&self, app: &str, body: ConnectRequest) -> Result<String, ApiError> {
+        let body = serde_json::to_string(&body).unwrap_or_default();
+        self.call("POST", format!("/widget/connect/{}", encode(app)), Some(body))
+            .await
     }
 
-    fn connect_url(&self, app: &str) -> String {
-        self.url(&format!("/widget/connect/{}", encode(app)))
+    /// A call with the link token.
+    async fn call(&self, method: &str, path: String, body: Option<String>) -> Result<String, ApiError> {
+        let token = self.token().await?;
+        fetch(&self.server, method, &path, body, Some(&token)).await
     }
 
-    async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ApiError> {
-        let request = request.header("Authorization", &self.bearer().await?);
-        read(request.send().await, &self.server).await
-    }
-
-    async fn send_json<B: Serialize, T: DeserializeOwned>(
-        &self,
-        request: RequestBuilder,
-        body: &B,
-    ) -> Result<T, ApiError> {
-        let request = request.header("Authorization", &self.bearer().await?);
-        let request = request.json(body).map_err(|e| unexpected(&e))?;
-        read(request.send().await, &self.server).await
-    }
-
-    async fn bearer(&self) -> Result<String, ApiError> {
+    async fn token(&self) -> Result<String, ApiError> {
         if let Some(token) = self.token.borrow().clone() {
-            return Ok(format!("Bearer {token}"));
+            return Ok(token);
         }
-        let Start::Signed(body) = &self.start else {
+        let Start::Signed(request) = &self.start else {
             unreachable!("a link-token start always has its token");
         };
-        let request = Request::post(&self.url("/widget/session"))
-            .json(body)
-            .map_err(|e| unexpected(&e))?;
-        let session: WidgetSessionResponse = read(request.send().await, &self.server).await?;
+        let body = serde_json::to_string(request).unwrap_or_default();
+        let answer = fetch(&self.server, "POST", "/widget/session", Some(body), None).await?;
+        let session: WidgetSessionResponse = parse(&answer)?;
         self.token.replace(Some(session.link_token.clone()));
-        Ok(format!("Bearer {}", session.link_token))
+        Ok(session.link_token)
     }
 }
 
-async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>, server: &str) -> Result<T, ApiError> {
-    let response = response.map_err(|_| ApiError {
-        code: "network".into(),
-        message: format!("Could not reach Plugboard at {server}. Check your connection."),
-    })?;
+/// The one place that talks to the network. Returns the body of a 2xx answer, or the
+/// server's `{"error": {…}}` as an [`ApiError`].
+async fn fetch(
+    server: &str,
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    token: Option<&str>,
+) -> Result<String, ApiError> {
+    let unreachable = |_| ApiError::new("network", format!("Could not reach Plugboard at {server}."));
+    let headers = Headers::new().map_err(unreachable)?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(token) = token {
+        _ = headers.set("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(body) = body {
+        _ = headers.set("Content-Type", "application/json");
+        init.set_body(&JsValue::from(body));
+    }
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or_else(|| unreachable(JsValue::NULL))?;
+    let promise = window.fetch_with_str_and_init(&format!("{server}{path}"), &init);
+    let response: Response = JsFuture::from(promise).await.map_err(unreachable)?.unchecked_into();
+    let text = match response.text() {
+        Ok(text) => JsFuture::from(text)
+            .await
+            .map_err(unreachable)?
+            .as_string()
+            .unwrap_or_default(),
+        Err(error) => return Err(unreachable(error)),
+    };
     if response.ok() {
-        return response.json().await.map_err(|e| unexpected(&e));
+        return Ok(text);
     }
     let status = response.status();
-    match response.json::<ErrorBody>().await {
-        Ok(body) => Err(ApiError {
+    Err(match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) => ApiError {
             code: body.error.code,
             message: body.error.message,
-        }),
-        Err(_) => Err(ApiError {
-            code: format!("http_{status}"),
-            message: format!("Plugboard answered with status {status}."),
-        }),
-    }
+        },
+        Err(_) => ApiError::new("http", format!("Plugboard answered with status {status}.")),
+    })
 }
 
-fn unexpected(error: &gloo_net::Error) -> ApiError {
-    ApiError {
-        code: "unexpected".into(),
-        message: format!("Unexpected answer: {error}"),
-    }
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|_| {
+        ApiError::new(
+            "unexpected",
+            "Plugboard sent an answer this widget does not understand.".into(),
+        )
+    })
 }
 
-/// Path segments come from the server, but an attempt id is still not ours to trust.
-fn encode(segment: &str) -> String {
-    js_sys::encode_uri_component(segment).into()
+/// Path segments and query values come from the server or the host: encode, never splice.
+fn encode(value: &str) -> String {
+    js_sys::encode_uri_component(value).into()
 }

@@ -123,8 +123,13 @@ impl Shell {
         let show_result = !config.user_config.hide_app_connection_modal;
         let env = self.env(Mode::Modal, filter, show_result);
         self.return_focus.replace(focused_element());
-        let body = document().body().ok_or("the page has no <body>")?;
-        let mount = ShadowMount::new(&body, move || {
+        let parent: web_sys::Element = match document().body() {
+            Some(body) => body.into(),
+            None => document()
+                .document_element()
+                .ok_or("the page has no document element")?,
+        };
+        let mount = ShadowMount::new(&parent, move || {
             let flow = ConnectFlow::new(env);
             flow.load_apps(true);
             view! { <Modal flow/> }

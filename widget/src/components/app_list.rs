@@ -8,7 +8,7 @@ pub fn AppList(flow: ConnectFlow) -> impl IntoView {
     move || match flow.apps.get() {
         Apps::Loading => view! { <p class="pb-muted" role="status">"Loading apps…"</p> }.into_any(),
         Apps::Failed(message) => view! {
-            <p class="pb-error" role="alert">{format!("Could not load the apps. {message}")}</p>
+            <p class="pb-error" role="alert">{format!("Could not load the apps: {message}")}</p>
         }
         .into_any(),
         Apps::Loaded(apps) if apps.is_empty() => {

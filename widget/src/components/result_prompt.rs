@@ -47,9 +47,9 @@ pub fn describe(app: &str, outcome: &Outcome) -> (&'static str, String) {
                 identity => format!(" as {identity}"),
             };
             let detail = if event.already_exists {
-                format!("Your {app} account{who} was linked before; its access is now renewed.")
+                format!("{app} was already linked{who}; its access is now renewed.")
             } else {
-                format!("Your {app} account{who} is ready to use.")
+                format!("{app} is ready to use, signed in{who}.")
             };
             ("Connected", detail)
         }
