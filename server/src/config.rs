@@ -105,6 +105,8 @@ pub struct SecurityConfig {
     pub master_key_file: PathBuf,
     /// Base64 of 32 bytes; also `PLUGBOARD_MASTER_KEY`.
     pub master_key: Option<SecretString>,
+    /// Keys being rotated out (base64): still read, never written. See `plugboard keys rotate`.
+    pub previous_master_keys: Vec<SecretString>,
     /// Backend API keys, besides those created with `plugboard api-key create`.
     pub api_keys: Vec<SecretString>,
     /// Public id for Integry-style sessions.
@@ -118,6 +120,7 @@ impl Default for SecurityConfig {
         Self {
             master_key_file: PathBuf::from("data/master.key"),
             master_key: None,
+            previous_master_keys: Vec::new(),
             api_keys: Vec::new(),
             app_id: None,
             app_secret: None,
@@ -150,7 +153,7 @@ fn yes() -> bool {
 }
 
 /// Keys whose environment value is a comma-separated list.
-const LIST_KEYS: [&str; 3] = ["allowed_origins", "api_keys", "endpoints"];
+const LIST_KEYS: [&str; 4] = ["allowed_origins", "api_keys", "endpoints", "previous_master_keys"];
 const SECTIONS: [&str; 3] = ["server", "security", "webhooks"];
 /// Keys whose environment value is a number.
 const NUMBER_KEYS: [&str; 4] = [

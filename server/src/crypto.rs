@@ -20,6 +20,8 @@ pub struct MasterKey {
     cipher: Aes256Gcm,
     /// HMAC key for [`MasterKey::derive`]; itself derived, so the AES key never signs.
     derivation: [u8; 32],
+    /// Keys being rotated out: they still open, never seal.
+    previous: Vec<Aes256Gcm>,
 }
 
 impl std::fmt::Debug for MasterKey {
@@ -38,6 +40,7 @@ impl MasterKey {
         Ok(Self {
             cipher: Aes256Gcm::new_from_slice(bytes).expect("length checked"),
             derivation,
+            previous: Vec::new(),
         })
     }
 
@@ -71,7 +74,14 @@ impl MasterKey {
         sealed
     }
 
-    /// Decrypts what [`MasterKey::seal`] produced with the same `context`.
+    /// This key, still able to open what `previous` keys sealed (key rotation).
+    pub fn with_previous(mut self, previous: Vec<MasterKey>) -> Self {
+        self.previous = previous.into_iter().map(|k| k.cipher).collect();
+        self
+    }
+
+    /// Decrypts what [`MasterKey::seal`] produced with the same `context`, under this key
+    /// or a previous one.
     pub fn open(&self, sealed: &[u8], context: &[u8]) -> anyhow::Result<Vec<u8>> {
         let Some((&SEALED_V1, rest)) = sealed.split_first() else {
             bail!("unknown sealed format")
@@ -80,15 +90,14 @@ impl MasterKey {
             bail!("sealed blob too short");
         }
         let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
-        self.cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: context,
-                },
-            )
-            .map_err(|_| anyhow::anyhow!("credentials do not decrypt under this master key"))
+        let payload = || Payload {
+            msg: ciphertext,
+            aad: context,
+        };
+        std::iter::once(&self.cipher)
+            .chain(&self.previous)
+            .find_map(|cipher| cipher.decrypt(Nonce::from_slice(nonce), payload()).ok())
+            .ok_or_else(|| anyhow::anyhow!("credentials do not decrypt under the master key or a previous one"))
     }
 
     /// A key for a purpose of its own (e.g. signing sandbox tokens), so one secret never
@@ -152,6 +161,20 @@ mod tests {
         assert!(key.open(&sealed, b"acc_2").is_err());
         let other = MasterKey::from_bytes(&random_key()).unwrap();
         assert!(other.open(&sealed, b"acc_1").is_err());
+    }
+
+    #[test]
+    fn a_rotated_key_still_opens_what_the_previous_one_sealed() {
+        let old = MasterKey::from_bytes(&[1u8; 32]).unwrap();
+        let sealed = old.seal(b"token", b"acc_1");
+        let new = MasterKey::from_bytes(&[2u8; 32]).unwrap();
+        assert!(new.open(&sealed, b"acc_1").is_err());
+        let rotating = MasterKey::from_bytes(&[2u8; 32]).unwrap().with_previous(vec![old]);
+        assert_eq!(rotating.open(&sealed, b"acc_1").unwrap(), b"token");
+        assert!(
+            new.open(&rotating.seal(b"token", b"acc_1"), b"acc_1").is_ok(),
+            "sealing uses the new key"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod db;
 pub mod deployments;
 pub mod error;
 pub mod http;
+pub mod key_rotation;
 pub mod lifecycle;
 pub mod maintenance;
 pub mod oauth_client;

@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use plugboard_server::store::api_keys;
 use plugboard_server::{Config, Server, db};
 
-const USAGE: &str = "usage: plugboard [--config FILE] [serve | api-key create [--label LABEL]]\n\
+const USAGE: &str = "usage: plugboard [--config FILE] [serve | api-key create [--label LABEL] | keys generate | keys rotate]\n\
                      The config file may also be named by PLUGBOARD_CONFIG; see README.md for its keys.";
 
 #[tokio::main]
@@ -47,6 +47,21 @@ async fn run() -> anyhow::Result<()> {
             let pool = db::connect(&config.server.database_url).await?;
             println!("{}", api_keys::create(&pool, label).await?);
             eprintln!("Store this key now: Plugboard keeps only its hash.");
+            Ok(())
+        }
+        ["keys", "generate"] => {
+            use base64::Engine;
+            println!(
+                "{}",
+                base64::engine::general_purpose::STANDARD.encode(plugboard_server::crypto::random_key())
+            );
+            Ok(())
+        }
+        ["keys", "rotate"] => {
+            let key = plugboard_server::startup::master_key(&config)?;
+            let pool = db::connect(&config.server.database_url).await?;
+            let count = plugboard_server::key_rotation::rotate(&pool, &key).await?;
+            println!("re-encrypted {count} accounts under the current master key; previous keys can now be removed");
             Ok(())
         }
         _ => bail!("{USAGE}"),

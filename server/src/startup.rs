@@ -82,8 +82,21 @@ impl Server {
     }
 }
 
+/// The current key plus any being rotated out.
+pub fn master_key(config: &Config) -> anyhow::Result<MasterKey> {
+    let previous = config
+        .security
+        .previous_master_keys
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            MasterKey::from_base64(text.expose_secret()).with_context(|| format!("security.previous_master_keys[{i}]"))
+        });
+    Ok(current_master_key(config)?.with_previous(previous.collect::<anyhow::Result<_>>()?))
+}
+
 /// The key from the configuration, else from its file, else a new file for local use.
-fn master_key(config: &Config) -> anyhow::Result<MasterKey> {
+fn current_master_key(config: &Config) -> anyhow::Result<MasterKey> {
     if let Some(text) = &config.security.master_key {
         return MasterKey::from_base64(text.expose_secret()).context("security.master_key / PLUGBOARD_MASTER_KEY");
     }

@@ -36,7 +36,7 @@ pub async fn spawn_app_with(config_toml: &str) -> anyhow::Result<TestApp> {
     let config_file = dir.path().join("plugboard.toml");
     std::fs::write(&config_file, config_toml).unwrap();
     let (database_url, db_file) = database(dir.path()).await;
-    let (base, server) = start(&config_file, &database_url).await?;
+    let (base, server) = start(&config_file, &database_url, &[]).await?;
     Ok(TestApp {
         base,
         db_file,
@@ -49,7 +49,11 @@ pub async fn spawn_app_with(config_toml: &str) -> anyhow::Result<TestApp> {
 }
 
 /// Boots a server on a fresh port over the given configuration file and database.
-async fn start(config_file: &std::path::Path, database_url: &str) -> anyhow::Result<(String, JoinHandle<()>)> {
+async fn start(
+    config_file: &std::path::Path,
+    database_url: &str,
+    overrides: &[(&str, &str)],
+) -> anyhow::Result<(String, JoinHandle<()>)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
@@ -68,6 +72,7 @@ async fn start(config_file: &std::path::Path, database_url: &str) -> anyhow::Res
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
+    .chain(overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())))
     .collect();
     let config = Config::from_sources(Some(config_file), &env)?;
     let server = Server::build_on(config, listener).await?;
@@ -105,11 +110,26 @@ impl TestApp {
     /// Stops the server (its background workers with it) and boots a new one on the
     /// same database, as a deploy or a crash would.
     pub async fn restart(&mut self) {
+        self.restart_with(&[]).await;
+    }
+
+    /// [`TestApp::restart`] with some settings changed (later env pairs win).
+    pub async fn restart_with(&mut self, overrides: &[(&str, &str)]) {
         self.server.abort();
         let _ = (&mut self.server).await;
-        let (base, server) = start(&self.config_file, &self.database_url).await.unwrap();
+        let (base, server) = start(&self.config_file, &self.database_url, overrides).await.unwrap();
         self.base = base;
         self.server = server;
+    }
+
+    /// The server's configuration with `overrides`, for running CLI commands against it.
+    pub fn config_with(&self, overrides: &[(&str, &str)]) -> plugboard_server::Config {
+        let env: Vec<(String, String)> = [("PLUGBOARD_SERVER_DATABASE_URL", self.database_url.as_str())]
+            .iter()
+            .chain(overrides)
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_sources(Some(&self.config_file), &env).unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -231,3 +231,35 @@ async fn the_background_pass_refreshes_and_verifies_without_a_caller() {
     );
     assert!(sandbox_count(&app, "refreshes").await >= 1);
 }
+
+#[tokio::test]
+async fn the_master_key_rotates_without_losing_an_account() {
+    use base64::Engine;
+    let b64 = |byte: u8| base64::engine::general_purpose::STANDARD.encode([byte; 32]);
+    let (old, new) = (b64(42), b64(7));
+    let mut app = spawn_app().await;
+    let account = connect_crm(&app, "t", "mia").await;
+    let path = format!("/integrated-accounts/{account}/credentials");
+
+    // Step 1: every instance runs with the new key and still reads the old one.
+    let rotating = [
+        ("PLUGBOARD_MASTER_KEY", new.as_str()),
+        ("PLUGBOARD_SECURITY_PREVIOUS_MASTER_KEYS", old.as_str()),
+    ];
+    app.restart_with(&rotating).await;
+    assert_eq!(
+        backend(&app, reqwest::Method::GET, &path).await.status(),
+        StatusCode::OK
+    );
+    // Step 2: `plugboard keys rotate` re-encrypts while the server runs.
+    let config = app.config_with(&rotating);
+    let key = plugboard_server::startup::master_key(&config).unwrap();
+    let pool = plugboard_server::db::connect(&config.server.database_url)
+        .await
+        .unwrap();
+    assert_eq!(plugboard_server::key_rotation::rotate(&pool, &key).await.unwrap(), 1);
+    // Step 3: the old key is gone and nothing was lost.
+    app.restart_with(&[("PLUGBOARD_MASTER_KEY", new.as_str())]).await;
+    let body: Value = backend(&app, reqwest::Method::GET, &path).await.json().await.unwrap();
+    assert!(body["access_token"].as_str().unwrap().starts_with("sbx."));
+}
