@@ -6,8 +6,8 @@
 // compiled to wasm (`/pkg/plugboard_widget.js` + `_bg.wasm`, built by `cargo xtask build`).
 // `new Plugboard()` starts loading the wasm with a dynamic `import()` (allowed in classic
 // scripts); every method called before it is ready waits on that one promise, so host code
-// can call `renderAccountConnectionModal()` right after the constructor. Options and event
-// payloads cross into and out of the wasm as JSON text, which keeps its glue code small.
+// can call `renderAccountConnectionModal()` right after the constructor. Options, config
+// and event payloads cross into and out of the wasm as plain objects.
 (function () {
   "use strict";
 
@@ -87,8 +87,8 @@
     });
     settings.serverUrl = serverUrl;
     this._widget = load(serverUrl).then(function (wasm) {
-      var widget = new wasm.PlugboardWidget(JSON.stringify(settings), function (name, json) {
-        emitter.emit(name, JSON.parse(json));
+      var widget = new wasm.PlugboardWidget(settings, function (name, payload) {
+        emitter.emit(name, payload);
       });
       live.push(widget);
       return widget;
@@ -113,7 +113,7 @@
 
   Plugboard.prototype.renderAccountConnectionModal = function (config) {
     if (window.performance && performance.mark) performance.mark("plugboard:render");
-    this._call(function (widget) { widget.renderModal(JSON.stringify(config || {})); });
+    this._call(function (widget) { widget.renderModal(config || {}); });
   };
 
   Plugboard.prototype.renderConnectPage = function (elementId) {

@@ -2,23 +2,22 @@
 //! link token as a bearer token; IntegryJS-style sessions trade their signed user id for
 //! one on first use.
 //!
-//! One non-generic `fetch` does the I/O and only the JSON parse is generic: each response
-//! type then costs a serde impl, not another copy of the whole request state machine.
+//! One non-generic `fetch` does the I/O and only the JSON reading is generic: each response
+//! type then costs its small reader, not another copy of the whole request state machine.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 
 use plugboard_shared::{
-    AttemptOutcome, ConnectRequest, ConnectStarted, ErrorBody, PopupMessage, SessionInfo, WidgetApp,
-    WidgetSessionResponse,
+    AttemptOutcome, ConnectStarted, ErrorDetail, PopupMessage, SessionInfo, WidgetApp, WidgetSessionResponse,
 };
-use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
 
 use crate::options::Start;
+use crate::wire::{self, FromJs};
 
 /// A failed call, worded for the person in front of the widget.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,13 +109,13 @@ impl Api {
         app: &str,
         fields: Option<BTreeMap<String, String>>,
     ) -> Result<ConnectStarted, ApiError> {
-        parse(&self.connect(app, ConnectRequest { fields }).await?)
+        parse(&self.connect(app, fields.as_ref()).await?)
     }
 
     /// API-key, basic and client-credentials apps: the server verifies at once and answers
     /// like the popup message.
     pub async fn submit_fields(&self, app: &str, fields: BTreeMap<String, String>) -> Result<PopupMessage, ApiError> {
-        parse(&self.connect(app, ConnectRequest { fields: Some(fields) }).await?)
+        parse(&self.connect(app, Some(&fields)).await?)
     }
 
     pub async fn attempt(&self, attempt_id: &str) -> Result<AttemptOutcome, ApiError> {
@@ -127,8 +126,8 @@ impl Api {
         )
     }
 
-    async fn connect(&self, app: &str, body: ConnectRequest) -> Result<String, ApiError> {
-        let body = serde_json::to_string(&body).unwrap_or_default();
+    async fn connect(&self, app: &str, fields: Option<&BTreeMap<String, String>>) -> Result<String, ApiError> {
+        let body = wire::connect_body(fields);
         self.call("POST", format!("/widget/connect/{}", encode(app)), Some(body))
             .await
     }
@@ -146,7 +145,7 @@ impl Api {
         let Start::Signed(request) = &self.start else {
             unreachable!("a link-token start always has its token");
         };
-        let body = serde_json::to_string(request).unwrap_or_default();
+        let body = wire::session_body(request);
         let answer = fetch(&self.server, "POST", "/widget/session", Some(body), None).await?;
         let session: WidgetSessionResponse = parse(&answer)?;
         self.token.replace(Some(session.link_token.clone()));
@@ -190,17 +189,17 @@ async fn fetch(
         return Ok(text);
     }
     let status = response.status();
-    Err(match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(body) => ApiError {
-            code: body.error.code,
-            message: body.error.message,
+    Err(match wire::parse::<ErrorDetail>(&text) {
+        Some(error) => ApiError {
+            code: error.code,
+            message: error.message,
         },
-        Err(_) => ApiError::new("http", format!("Plugboard answered with status {status}.")),
+        None => ApiError::new("http", format!("Plugboard answered with status {status}.")),
     })
 }
 
-fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|_| {
+fn parse<T: FromJs>(text: &str) -> Result<T, ApiError> {
+    wire::parse(text).ok_or_else(|| {
         ApiError::new(
             "unexpected",
             "Plugboard sent an answer this widget does not understand.".into(),

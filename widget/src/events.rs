@@ -1,10 +1,11 @@
-//! Events for the host page. The loader's `emit(name, json)` callback parses the JSON and
-//! hands it to `eventEmitter` listeners, so payloads cross the boundary as plain objects
-//! with exactly the field names of `plugboard_shared::events`.
+//! Events for the host page. The loader's `emit(name, payload)` callback hands the payload
+//! object to `eventEmitter` listeners as is, with exactly the field names of
+//! `plugboard_shared::events` (written by `wire`).
 
 use plugboard_shared::{ConnectResult, FailureEvent, FailureReason, PopupMessage, ResultPayload, names};
-use serde::Serialize;
 use wasm_bindgen::JsValue;
+
+use crate::wire;
 
 /// The loader's callback.
 #[derive(Clone)]
@@ -15,29 +16,27 @@ impl Emitter {
         Self(callback)
     }
 
-    pub fn emit(&self, name: &str, payload: &impl Serialize) {
-        let json = serde_json::to_string(payload).unwrap_or_else(|_| "{}".into());
+    fn emit(&self, name: &str, payload: &JsValue) {
         // A throwing host listener must not break the widget; the loader reports it.
-        let _ = self.0.call2(&JsValue::NULL, &name.into(), &json.into());
+        _ = self.0.call2(&JsValue::NULL, &name.into(), payload);
     }
 
     /// `ready`, `did-open`, `did-close`, `did-select-app`: `{app?}`.
     pub fn lifecycle(&self, name: &str, app: Option<&str>) {
-        self.emit(name, &Lifecycle { app });
+        let payload = wire::object();
+        if let Some(app) = app {
+            wire::set(&payload, "app", app);
+        }
+        self.emit(name, &payload);
     }
 
     pub fn outcome(&self, outcome: &Outcome) {
-        match &outcome.payload {
-            ResultPayload::Authorization(event) => self.emit(event_name(outcome.result), event),
-            ResultPayload::Failure(event) => self.emit(event_name(outcome.result), event),
-        }
+        let payload = match &outcome.payload {
+            ResultPayload::Authorization(event) => wire::authorization_event(event),
+            ResultPayload::Failure(event) => wire::failure_event(event),
+        };
+        self.emit(event_name(outcome.result), &payload);
     }
-}
-
-#[derive(Serialize)]
-struct Lifecycle<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    app: Option<&'a str>,
 }
 
 /// How a connection attempt ended, whoever noticed it first (popup message, attempt
@@ -91,25 +90,5 @@ mod tests {
             "did-fail-authorization-verification"
         );
         assert_eq!(event_name(ConnectResult::Error), "did-fail-authorization");
-    }
-
-    #[test]
-    fn lifecycle_payload_omits_a_missing_app() {
-        assert_eq!(serde_json::to_string(&Lifecycle { app: None }).unwrap(), "{}");
-        let json = serde_json::to_string(&Lifecycle {
-            app: Some("sandbox-crm"),
-        })
-        .unwrap();
-        assert_eq!(json, r#"{"app":"sandbox-crm"}"#);
-    }
-
-    #[test]
-    fn failures_serialize_like_the_contract() {
-        let outcome = Outcome::failure("sandbox-crm", FailureReason::PopupBlocked, None);
-        let ResultPayload::Failure(event) = outcome.payload else {
-            unreachable!()
-        };
-        let json = serde_json::to_string(&event).unwrap();
-        assert_eq!(json, r#"{"app":"sandbox-crm","reason":"popup_blocked"}"#);
     }
 }

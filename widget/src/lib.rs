@@ -3,7 +3,8 @@
 //!
 //! The loader owns the public JS API (`new Plugboard(…)`, `eventEmitter`, call queuing
 //! until the wasm is ready); this crate owns everything after that. Options and payloads
-//! cross the boundary as JSON text, which keeps `serde-wasm-bindgen` out of the bundle.
+//! cross the boundary as plain JS objects read and written by `wire`, which keeps serde_json
+//! out of the bundle.
 
 mod api;
 mod components;
@@ -12,6 +13,7 @@ mod flow;
 mod mount;
 pub mod options;
 pub mod popup;
+pub mod wire;
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -35,11 +37,11 @@ pub struct PlugboardWidget {
 
 #[wasm_bindgen]
 impl PlugboardWidget {
-    /// `options_json`: the host's options with `serverUrl` filled in by the loader.
+    /// `options`: the host's options with `serverUrl` filled in by the loader.
     /// `emit(name, payloadJson)`: called for every event.
     #[wasm_bindgen(constructor)]
-    pub fn new(options_json: &str, emit: js_sys::Function) -> Result<PlugboardWidget, JsError> {
-        let options = Options::from_json(options_json).map_err(|e| JsError::new(&e))?;
+    pub fn new(options: JsValue, emit: js_sys::Function) -> Result<PlugboardWidget, JsError> {
+        let options = Options::from_js(&options);
         let start = options.start().map_err(|e| JsError::new(&e))?;
         let shell = Shell {
             api: Rc::new(Api::new(options.server(), start)),
@@ -52,12 +54,10 @@ impl PlugboardWidget {
         Ok(Self { shell: Rc::new(shell) })
     }
 
-    /// `renderAccountConnectionModal(config)`; `config_json` may be `"null"`.
+    /// `renderAccountConnectionModal(config)`; `config` may be `undefined`.
     #[wasm_bindgen(js_name = renderModal)]
-    pub fn render_modal(&self, config_json: &str) -> Result<(), JsError> {
-        self.shell
-            .open_modal(ModalConfig::from_json(config_json))
-            .map_err(js_error)
+    pub fn render_modal(&self, config: JsValue) -> Result<(), JsError> {
+        self.shell.open_modal(ModalConfig::from_js(&config)).map_err(js_error)
     }
 
     /// `renderConnectPage(elementId)`, after the loader found the element.
@@ -120,7 +120,7 @@ impl Shell {
             deployment_id: config.deployment_id,
             category: config.category,
         };
-        let show_result = !config.user_config.hide_app_connection_modal;
+        let show_result = !config.hide_result_prompt;
         let env = self.env(Mode::Modal, filter, show_result);
         self.return_focus.replace(focused_element());
         let parent: web_sys::Element = match document().body() {

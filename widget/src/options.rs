@@ -1,14 +1,13 @@
-//! What the host passes to `new Plugboard(…)` and `renderAccountConnectionModal(…)`.
-//!
-//! The loader hands both over as JSON text: parsing them with serde here keeps the wasm
-//! free of `serde-wasm-bindgen` and makes the rules testable without a browser.
+//! What the host passes to `new Plugboard(…)` and `renderAccountConnectionModal(…)`: plain
+//! JS objects, read field by field (see `wire`).
 
-use plugboard_shared::WidgetSessionRequest;
-use serde::Deserialize;
+use plugboard_shared::{DeploymentId, WidgetSessionRequest};
+use wasm_bindgen::JsValue;
+
+use crate::wire::{boolean, get, string};
 
 /// `new Plugboard(options)`, after the loader filled in `serverUrl`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Options {
     pub server_url: String,
     pub link_token: Option<String>,
@@ -31,9 +30,15 @@ pub enum Start {
 pub const MISSING_CREDENTIALS: &str = "pass either `linkToken` or `appId`, `userId` and `hash` to `new Plugboard(…)`";
 
 impl Options {
-    /// Parses the loader's JSON.
-    pub fn from_json(json: &str) -> Result<Self, String> {
-        serde_json::from_str(json).map_err(|e| format!("invalid options: {e}"))
+    pub fn from_js(options: &JsValue) -> Self {
+        Self {
+            server_url: string(options, "serverUrl").unwrap_or_default(),
+            link_token: string(options, "linkToken"),
+            app_id: string(options, "appId"),
+            user_id: string(options, "userId"),
+            hash: string(options, "hash"),
+            deployment_id: string(options, "deploymentId"),
+        }
     }
 
     /// The server origin without a trailing slash, as the API paths are appended to it.
@@ -51,8 +56,7 @@ impl Options {
                 app_id: app_id.to_owned(),
                 user_id: user_id.to_owned(),
                 hash: hash.to_owned(),
-                deployment_id: non_empty(&self.deployment_id)
-                    .and_then(|d| plugboard_shared::DeploymentId::parse(d).ok()),
+                deployment_id: non_empty(&self.deployment_id).and_then(|d| DeploymentId::parse(d).ok()),
             })),
             _ => Err(MISSING_CREDENTIALS.to_owned()),
         }
@@ -63,27 +67,24 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-/// `renderAccountConnectionModal(config)`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+/// `renderAccountConnectionModal(config)`; `theme` and `locale` are accepted and ignored.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModalConfig {
     pub deployment_id: Option<String>,
     pub category: Option<String>,
-    pub user_config: UserConfig,
-}
-
-/// `config.userConfig`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct UserConfig {
-    /// The host shows its own success / failure prompt from the events.
-    pub hide_app_connection_modal: bool,
+    /// `userConfig.hideAppConnectionModal`: the host shows its own success / failure
+    /// prompt from the events.
+    pub hide_result_prompt: bool,
 }
 
 impl ModalConfig {
-    /// Lenient: a host that passes `null` or junk still gets a modal with defaults.
-    pub fn from_json(json: &str) -> Self {
-        serde_json::from_str(json).unwrap_or_default()
+    /// Lenient: a host that passes nothing, `null` or junk gets a modal with defaults.
+    pub fn from_js(config: &JsValue) -> Self {
+        Self {
+            deployment_id: string(config, "deploymentId"),
+            category: string(config, "category"),
+            hide_result_prompt: boolean(&get(config, "userConfig"), "hideAppConnectionModal").unwrap_or(false),
+        }
     }
 }
 
@@ -91,36 +92,36 @@ impl ModalConfig {
 mod tests {
     use super::*;
 
+    fn options(link_token: Option<&str>, app_id: Option<&str>, user_id: Option<&str>, hash: Option<&str>) -> Options {
+        let own = |v: Option<&str>| v.map(str::to_owned);
+        Options {
+            server_url: "http://x/".into(),
+            link_token: own(link_token),
+            app_id: own(app_id),
+            user_id: own(user_id),
+            hash: own(hash),
+            deployment_id: Some("d".into()),
+        }
+    }
+
     #[test]
     fn a_link_token_is_enough() {
-        let options = Options::from_json(r#"{"serverUrl":"http://x/","linkToken":"t"}"#).unwrap();
+        let options = options(Some("t"), None, None, None);
         assert!(matches!(options.start(), Ok(Start::LinkToken(t)) if t == "t"));
         assert_eq!(options.server(), "http://x");
     }
 
     #[test]
     fn integry_style_needs_all_three() {
-        let full = r#"{"serverUrl":"s","appId":"a","userId":"u","hash":"h","deploymentId":"d"}"#;
-        match Options::from_json(full).unwrap().start().unwrap() {
+        match options(None, Some("a"), Some("u"), Some("h")).start().unwrap() {
             Start::Signed(req) => {
                 assert_eq!((req.app_id.as_str(), req.user_id.as_str()), ("a", "u"));
                 assert_eq!(req.deployment_id.unwrap().as_str(), "d");
             }
             other => panic!("{other:?}"),
         }
-        let partial = Options::from_json(r#"{"serverUrl":"s","appId":"a","hash":"h"}"#).unwrap();
+        let partial = options(None, Some("a"), None, Some("h"));
         assert_eq!(partial.start().unwrap_err(), MISSING_CREDENTIALS);
-        let blank = Options::from_json(r#"{"serverUrl":"s","linkToken":"  "}"#).unwrap();
-        assert!(blank.start().is_err());
-    }
-
-    #[test]
-    fn modal_config_is_lenient() {
-        assert_eq!(ModalConfig::from_json("null"), ModalConfig::default());
-        let config = ModalConfig::from_json(
-            r#"{"deploymentId":"default","userConfig":{"hideAppConnectionModal":true},"theme":{}}"#,
-        );
-        assert_eq!(config.deployment_id.as_deref(), Some("default"));
-        assert!(config.user_config.hide_app_connection_modal);
+        assert!(options(Some("  "), None, None, None).start().is_err());
     }
 }

@@ -15,6 +15,7 @@ use web_sys::{MessageEvent, Window};
 
 use crate::api::Api;
 use crate::events::Outcome;
+use crate::wire::{self, FromJs};
 
 /// How often `popup.closed` is looked at; a person notices nothing under half a second.
 const CLOSED_POLL: Duration = Duration::from_millis(400);
@@ -41,17 +42,16 @@ pub fn accept(event: &MessageEvent, popup: &JsValue, expected: &Expected) -> Opt
         return None;
     }
     let data = event.data();
-    let json = match data.as_string() {
-        Some(text) => text,
-        None => js_sys::JSON::stringify(&data).ok()?.as_string()?,
+    let message = match data.as_string() {
+        Some(text) => wire::parse(&text)?,
+        None => PopupMessage::from_js(&data)?,
     };
-    parse_message(&json, expected.attempt_id)
+    is_ours(&message, expected.attempt_id).then_some(message)
 }
 
 /// The part of [`accept`] that needs no browser.
-pub fn parse_message(json: &str, attempt_id: &str) -> Option<PopupMessage> {
-    let message: PopupMessage = serde_json::from_str(json).ok()?;
-    (message.source == MESSAGE_SOURCE && message.attempt_id == attempt_id).then_some(message)
+pub fn is_ours(message: &PopupMessage, attempt_id: &str) -> bool {
+    message.source == MESSAGE_SOURCE && message.attempt_id == attempt_id
 }
 
 /// `https://host:port` of a URL, as `MessageEvent.origin` spells it.
@@ -187,22 +187,29 @@ async fn stored_outcome(api: &Api, attempt_id: &str) -> Option<Outcome> {
 mod tests {
     use super::*;
 
-    const AUTHORIZED: &str = r#"{"source":"plugboard","attempt_id":"att_1","result":"authorized",
-        "payload":{"identity":"ada","authorizationId":7,"alreadyExists":false,
-                   "accountId":"acc_1","app":"sandbox-crm"}}"#;
+    use plugboard_shared::{ConnectResult, FailureEvent, FailureReason, ResultPayload};
+
+    fn message(attempt_id: &str) -> PopupMessage {
+        let failure = FailureEvent {
+            app: "sandbox-crm".into(),
+            reason: FailureReason::Cancelled,
+            message: None,
+        };
+        PopupMessage::new(attempt_id, ConnectResult::Error, ResultPayload::Failure(failure))
+    }
 
     #[test]
     fn accepts_our_attempt() {
-        let message = parse_message(AUTHORIZED, "att_1").unwrap();
-        assert_eq!(message.attempt_id, "att_1");
+        assert!(is_ours(&message("att_1"), "att_1"));
     }
 
     #[test]
     fn rejects_other_attempts_and_sources() {
-        assert!(parse_message(AUTHORIZED, "att_2").is_none());
-        let foreign = AUTHORIZED.replace(r#""source":"plugboard""#, r#""source":"other""#);
-        assert!(parse_message(&foreign, "att_1").is_none());
-        assert!(parse_message("not json", "att_1").is_none());
-        assert!(parse_message(r#"{"source":"plugboard"}"#, "att_1").is_none());
+        assert!(!is_ours(&message("att_2"), "att_1"));
+        let foreign = PopupMessage {
+            source: "other".into(),
+            ..message("att_1")
+        };
+        assert!(!is_ours(&foreign, "att_1"));
     }
 }

@@ -4,10 +4,17 @@
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use plugboard_shared::{
+    AppKey, AttemptOutcome, AuthMode, AuthorizationEvent, ConnectRequest, ConnectResult, ConnectStarted, DeploymentId,
+    ErrorBody, ErrorDetail, FailureEvent, FailureReason, FormField, PopupMessage, ResultPayload, SessionInfo, TenantId,
+    WidgetApp, WidgetSessionRequest, WidgetSessionResponse,
+};
 use plugboard_widget::PlugboardWidget;
 use plugboard_widget::popup::{Expected, accept};
+use plugboard_widget::wire::{self, FromJs};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -80,11 +87,11 @@ async fn sleep(ms: i32) {
 async fn modal_opens_and_shows_a_server_error_as_text() {
     let events: Rc<RefCell<Vec<String>>> = Rc::default();
     let log = events.clone();
-    let emit = Closure::<dyn Fn(String, String)>::new(move |name, _json| log.borrow_mut().push(name));
-    let options = r#"{"serverUrl":"http://127.0.0.1:9","linkToken":"lt_test"}"#;
+    let emit = Closure::<dyn Fn(String, JsValue)>::new(move |name, _payload| log.borrow_mut().push(name));
+    let options = js_sys::JSON::parse(r#"{"serverUrl":"http://127.0.0.1:9","linkToken":"lt_test"}"#).unwrap();
     let widget = PlugboardWidget::new(options, emit.as_ref().unchecked_ref::<js_sys::Function>().clone()).unwrap();
 
-    widget.render_modal("{}").unwrap();
+    widget.render_modal(JsValue::UNDEFINED).unwrap();
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document
         .query_selector("[data-plugboard]")
@@ -113,4 +120,161 @@ async fn modal_opens_and_shows_a_server_error_as_text() {
     sleep(0).await;
     assert!(document.query_selector("[data-plugboard]").unwrap().is_none());
     assert_eq!(*events.borrow(), ["did-open", "did-close"]);
+}
+
+// The contract: `wire` reads exactly what serde writes for the shared types, and writes
+// exactly what serde reads. Compared through `Debug`, which every shared type has.
+
+fn read_back<T: serde::Serialize + FromJs + std::fmt::Debug>(value: &T) -> String {
+    let json = serde_json::to_string(value).unwrap();
+    format!(
+        "{:?}",
+        wire::parse::<T>(&json).unwrap_or_else(|| panic!("wire cannot read {json}"))
+    )
+}
+
+#[wasm_bindgen_test]
+fn wire_reads_what_the_server_writes() {
+    let field = |secret, placeholder: Option<&str>| FormField {
+        name: "subdomain".into(),
+        label: "Subdomain".into(),
+        secret,
+        placeholder: placeholder.map(Into::into),
+    };
+    for (auth_mode, fields) in [
+        (AuthMode::Oauth2, None),
+        (AuthMode::Oauth2Cc, Some(vec![field(true, None)])),
+        (AuthMode::ApiKey, Some(vec![])),
+        (AuthMode::Basic, Some(vec![field(false, Some("yourcompany"))])),
+    ] {
+        let app = WidgetApp {
+            key: AppKey::parse("sandbox-crm").unwrap(),
+            name: "Sandbox CRM".into(),
+            category: "crm".into(),
+            logo_url: "https://p.example/logos/sandbox-crm.svg".into(),
+            auth_mode,
+            fields,
+            connected: true,
+        };
+        assert_eq!(read_back(&app), format!("{app:?}"));
+        assert_eq!(read_back(&vec![app.clone()]), format!("{:?}", vec![app]));
+    }
+
+    let session = SessionInfo {
+        tenant_id: TenantId::parse("t-1").unwrap(),
+        owner_name: Some("Acme".into()),
+        redirect_uri: None,
+        expires_at: "2030-01-01T00:00:00Z".into(),
+    };
+    assert_eq!(read_back(&session), format!("{session:?}"));
+    let started = ConnectStarted {
+        attempt_id: "att_1".into(),
+        popup_url: "https://p.example/oauth/start/att_1".into(),
+    };
+    assert_eq!(read_back(&started), format!("{started:?}"));
+    let response = WidgetSessionResponse {
+        link_token: "lt_1".into(),
+        expires_at: "2030-01-01T00:00:00Z".into(),
+    };
+    assert_eq!(read_back(&response), format!("{response:?}"));
+
+    let error = ErrorBody {
+        error: ErrorDetail {
+            code: "invalid_link_token".into(),
+            message: "expired".into(),
+        },
+    };
+    let json = serde_json::to_string(&error).unwrap();
+    assert_eq!(
+        format!("{:?}", wire::parse::<ErrorDetail>(&json).unwrap()),
+        format!("{:?}", error.error)
+    );
+}
+
+fn authorization(flow_id: Option<i64>) -> AuthorizationEvent {
+    AuthorizationEvent {
+        identity: "ada@sandbox.example".into(),
+        authorization_id: 42,
+        flow_id,
+        already_exists: true,
+        account_id: "acc_1".into(),
+        app: "sandbox-crm".into(),
+    }
+}
+
+fn failures() -> Vec<FailureEvent> {
+    let reasons = [
+        FailureReason::Cancelled,
+        FailureReason::PopupClosed,
+        FailureReason::PopupBlocked,
+        FailureReason::ProviderError,
+    ];
+    reasons
+        .into_iter()
+        .map(|reason| FailureEvent {
+            app: "sandbox-crm".into(),
+            reason,
+            message: Some("denied".into()),
+        })
+        .chain([FailureEvent {
+            app: "x".into(),
+            reason: FailureReason::Cancelled,
+            message: None,
+        }])
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn wire_reads_popup_messages_and_attempt_outcomes() {
+    let mut payloads = vec![
+        (
+            ConnectResult::Authorized,
+            ResultPayload::Authorization(authorization(None)),
+        ),
+        (
+            ConnectResult::VerificationFailed,
+            ResultPayload::Authorization(authorization(Some(7))),
+        ),
+    ];
+    payloads.extend(
+        failures()
+            .into_iter()
+            .map(|f| (ConnectResult::Error, ResultPayload::Failure(f))),
+    );
+    for (result, payload) in payloads {
+        let message = PopupMessage::new("att_1", result, payload.clone());
+        assert_eq!(read_back(&message), format!("{message:?}"));
+        let outcome = AttemptOutcome::Complete { result, payload };
+        assert_eq!(read_back(&outcome), format!("{outcome:?}"));
+    }
+    assert_eq!(read_back(&AttemptOutcome::Pending), "Pending");
+}
+
+#[wasm_bindgen_test]
+fn wire_writes_what_hosts_and_the_server_read() {
+    let stringify = |object: &js_sys::Object| js_sys::JSON::stringify(object).unwrap().as_string().unwrap();
+    for event in [authorization(None), authorization(Some(3))] {
+        let json = stringify(&wire::authorization_event(&event));
+        assert_eq!(serde_json::from_str::<AuthorizationEvent>(&json).unwrap(), event);
+        assert_eq!(json, serde_json::to_string(&event).unwrap(), "same fields, same order");
+    }
+    for event in failures() {
+        let json = stringify(&wire::failure_event(&event));
+        assert_eq!(serde_json::from_str::<FailureEvent>(&json).unwrap(), event);
+    }
+
+    let fields: BTreeMap<String, String> = [("api_key".to_owned(), "sk_1".to_owned())].into();
+    let body: ConnectRequest = serde_json::from_str(&wire::connect_body(Some(&fields))).unwrap();
+    assert_eq!(body.fields, Some(fields));
+    let empty: ConnectRequest = serde_json::from_str(&wire::connect_body(None)).unwrap();
+    assert_eq!(empty.fields, None);
+
+    let request = WidgetSessionRequest {
+        app_id: "acme".into(),
+        user_id: "u-1".into(),
+        hash: "ab12".into(),
+        deployment_id: Some(DeploymentId::parse("default").unwrap()),
+    };
+    let read: WidgetSessionRequest = serde_json::from_str(&wire::session_body(&request)).unwrap();
+    assert_eq!(format!("{read:?}"), format!("{request:?}"));
 }
