@@ -111,7 +111,7 @@ async fn list_apps(
         category: def.category.clone(),
         logo_url: def.logo_url(&state.base_url),
         auth_mode: def.auth_mode,
-        fields: (def.auth_mode != AuthMode::Oauth2).then(|| def.fields.clone()),
+        fields: (!def.fields.is_empty()).then(|| def.fields.clone()),
         connected: connected.iter().any(|c| c == def.key.as_str()),
     })
     .collect();

@@ -71,6 +71,31 @@ async fn a_subdomain_typed_first_reaches_the_provider_and_the_identity() {
 }
 
 #[tokio::test]
+async fn the_app_list_tells_the_widget_which_values_to_ask_before_the_popup() {
+    let app = spawn_app().await;
+    let token = app.link_token("t").await;
+    let apps: Vec<plugboard_shared::WidgetApp> = app
+        .api
+        .get(app.url("/widget/apps"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let helpdesk = apps.iter().find(|a| a.key.as_str() == "sandbox-helpdesk").unwrap();
+    let fields = helpdesk
+        .fields
+        .as_ref()
+        .expect("an OAuth app that needs a subdomain lists its field");
+    assert_eq!(fields[0].name, "subdomain");
+    assert_eq!(fields[0].placeholder.as_deref(), Some("yourcompany"));
+    let crm = apps.iter().find(|a| a.key.as_str() == "sandbox-crm").unwrap();
+    assert!(crm.fields.is_none());
+}
+
+#[tokio::test]
 async fn a_subdomain_that_could_change_the_host_is_refused() {
     let app = spawn_app().await;
     let token = app.link_token("t").await;
