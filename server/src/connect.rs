@@ -20,6 +20,8 @@ pub struct Connection<'a> {
     pub attempt_id: &'a str,
     pub tenant_id: &'a TenantId,
     pub app: &'a ProviderDef,
+    /// Reconnect / update mode: the account to re-authorize or create with this id.
+    pub account_id: Option<&'a str>,
 }
 
 /// Verifies and stores `credentials`; a failed verification is stored too (status
@@ -47,6 +49,7 @@ pub async fn complete(
         status,
         credentials: &credentials,
         expires_at,
+        account_id: connection.account_id,
     };
     let (row, already_exists) = accounts::upsert(&state.pool, &state.key, &new).await?;
     let event = match status {

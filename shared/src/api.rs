@@ -28,6 +28,10 @@ pub struct LinkTokenRequest {
     /// Lifetime in seconds: default 4 hours, at most 30 days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<u64>,
+    /// Reconnect / update mode: the account this session re-authorizes (keeping its ids),
+    /// or the id the host wants the new account to get.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<AccountId>,
 }
 
 /// Answer of `POST /link-token` (201).

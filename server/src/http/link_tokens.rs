@@ -6,13 +6,14 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use axum_extra::extract::WithRejection;
-use plugboard_shared::{LinkTokenRequest, LinkTokenResponse, TenantId};
+use plugboard_shared::{AccountId, LinkTokenRequest, LinkTokenResponse, TenantId};
 
 use crate::auth::Backend;
 use crate::clock::{self, rfc3339};
 use crate::crypto::{random_token, token_hash};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::store::accounts;
 use crate::store::link_tokens::{self, LinkTokenRow};
 
 /// Four hours, as the design says; links sent by e-mail ask for more.
@@ -47,12 +48,16 @@ async fn create(
     if let Some(uri) = &body.redirect_uri {
         check_redirect_uri(uri)?;
     }
+    if let Some(account_id) = &body.account_id {
+        check_reconnect(&state, account_id, &body.tenant_id).await?;
+    }
     let issued = issue(&state, &body.tenant_id, lifetime as i64, |row| {
         row.deployment_id = body.deployment_id.as_ref().map(|d| d.to_string());
         row.category = body.category.clone();
         row.owner_name = body.owner_name.clone();
         row.username = body.username.clone();
         row.redirect_uri = body.redirect_uri.clone();
+        row.account_id = body.account_id.as_ref().map(|a| a.to_string());
     })
     .await?;
     let connect_url = format!("{}/connect?link_token={}", state.base_url, issued.token);
@@ -90,6 +95,7 @@ pub async fn issue(
         created_at: now,
         expires_at: now + lifetime_secs,
         revoked_at: None,
+        account_id: None,
     };
     fill(&mut row);
     link_tokens::insert(&state.pool, &row).await?;
@@ -97,6 +103,17 @@ pub async fn issue(
         token,
         expires_at: row.expires_at,
     })
+}
+
+/// A token may re-authorize only its own tenant's account.
+async fn check_reconnect(state: &AppState, account_id: &AccountId, tenant_id: &TenantId) -> ApiResult<()> {
+    match accounts::find(&state.pool, account_id).await? {
+        Some(row) if row.tenant_id != tenant_id.as_str() => Err(ApiError::conflict(
+            "account_conflict",
+            format!("account {account_id} belongs to another tenant"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn check_redirect_uri(uri: &str) -> ApiResult<()> {

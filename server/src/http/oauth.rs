@@ -202,6 +202,7 @@ async fn finish(
         attempt_id: &attempt.attempt_id,
         tenant_id: &tenant_id,
         app: def,
+        account_id: attempt.account_id.as_deref(),
     };
     connect::complete(state, &connection, credentials, expires_at).await
 }

@@ -149,6 +149,7 @@ async fn connect_app(
             )
         })?;
     let origin = request_origin(&state, &headers)?;
+    check_reconnect_app(&state, &session, &app).await?;
     let values = form_values(def, body)?;
     let attempt_id = random_token("att_");
     // Only an OAuth attempt outlives this request, and it keeps only what the callback
@@ -163,6 +164,7 @@ async fn connect_app(
         app: app.as_str(),
         origin: &origin,
         inputs: inputs.as_deref(),
+        account_id: session.row.account_id.as_deref(),
     };
     attempts::create(&state.pool, &new, clock::now()).await?;
     if def.auth_mode == AuthMode::Oauth2 {
@@ -174,6 +176,7 @@ async fn connect_app(
         attempt_id: &attempt_id,
         tenant_id: &session.tenant_id,
         app: def,
+        account_id: session.row.account_id.as_deref(),
     };
     let message = if def.auth_mode == AuthMode::Oauth2Cc {
         match oauth_client::client_credentials(&state, def, values).await {
@@ -190,6 +193,24 @@ async fn connect_app(
         connect::complete(&state, &connection, credentials, None).await?
     };
     Ok(Json(message).into_response())
+}
+
+/// In reconnect mode the session re-authorizes one account, so only its app can connect.
+async fn check_reconnect_app(state: &AppState, session: &LinkSession, app: &AppKey) -> ApiResult<()> {
+    let Some(account_id) = &session.row.account_id else {
+        return Ok(());
+    };
+    let existing = accounts::find(&state.pool, &plugboard_shared::AccountId::parse(account_id.clone())?).await?;
+    match existing {
+        Some(row) if row.app != app.as_str() => Err(ApiError::bad_request(
+            "wrong_app",
+            format!(
+                "this link re-authorizes a {} account; connect {} instead",
+                row.app, row.app
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The page that runs the attempt: the popup will post its result to exactly this origin,

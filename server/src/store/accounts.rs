@@ -49,11 +49,24 @@ pub struct NewAccount<'a> {
     pub status: AccountStatus,
     pub credentials: &'a Credentials,
     pub expires_at: Option<i64>,
+    /// Reconnect / update mode: update this account whatever its identity, or create
+    /// the new account with this id.
+    pub account_id: Option<&'a str>,
 }
 
 /// Stores `new`, updating the existing row for the same tenant + app + identity.
 /// Returns the row and whether it already existed.
 pub async fn upsert(pool: &Pool, key: &MasterKey, new: &NewAccount<'_>) -> sqlx::Result<(AccountRow, bool)> {
+    if let Some(account_id) = new.account_id {
+        let existing = find(
+            pool,
+            &AccountId::parse(account_id.to_owned()).map_err(|e| sqlx::Error::Decode(e.into()))?,
+        )
+        .await?;
+        if let Some(existing) = existing.filter(|row| row.tenant_id == new.tenant_id.as_str()) {
+            return Ok((update(pool, key, &existing, new).await?, true));
+        }
+    }
     // Two tries: a concurrent insert of the same identity turns our insert into an update.
     for _ in 0..2 {
         if let Some(existing) = find_by_identity(pool, new).await? {
@@ -83,7 +96,9 @@ fn verified_at(new: &NewAccount<'_>, now: i64) -> Option<i64> {
 
 async fn insert(pool: &Pool, key: &MasterKey, new: &NewAccount<'_>) -> sqlx::Result<AccountRow> {
     let now = clock::now();
-    let account_id = random_token("acc_").chars().take(28).collect::<String>();
+    let account_id = new
+        .account_id
+        .map_or_else(|| random_token("acc_").chars().take(28).collect(), str::to_owned);
     sqlx::query_as(
         "INSERT INTO integrated_accounts (account_id, tenant_id, app, identity, status, credentials, \
          connected_at, verified_at, expires_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
@@ -107,13 +122,14 @@ async fn update(pool: &Pool, key: &MasterKey, existing: &AccountRow, new: &NewAc
     let now = clock::now();
     sqlx::query_as(
         "UPDATE integrated_accounts SET status = $1, credentials = $2, verified_at = COALESCE($3, verified_at), \
-         expires_at = $4, updated_at = $5 WHERE authorization_id = $6 RETURNING *",
+         expires_at = $4, updated_at = $5, identity = $6 WHERE authorization_id = $7 RETURNING *",
     )
     .bind(new.status.as_str())
     .bind(new.credentials.seal(key, &existing.account_id))
     .bind(verified_at(new, now))
     .bind(new.expires_at)
     .bind(now)
+    .bind(new.identity)
     .bind(existing.authorization_id)
     .fetch_one(pool)
     .await

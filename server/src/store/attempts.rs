@@ -23,6 +23,8 @@ pub struct AttemptRow {
     pub payload: Option<String>,
     /// JSON object of non-secret form values (see `catalog::ProviderDef::fields`).
     pub inputs: Option<String>,
+    /// The account this attempt re-authorizes or creates with the host's id.
+    pub account_id: Option<String>,
 }
 
 /// A new attempt of `tenant_id` at `app`, run from a page of `origin`.
@@ -32,12 +34,13 @@ pub struct NewAttempt<'a> {
     pub app: &'a str,
     pub origin: &'a str,
     pub inputs: Option<&'a str>,
+    pub account_id: Option<&'a str>,
 }
 
 pub async fn create(pool: &Pool, new: &NewAttempt<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO connect_attempts (attempt_id, tenant_id, app, origin, created_at, expires_at, inputs) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO connect_attempts (attempt_id, tenant_id, app, origin, created_at, expires_at, inputs, account_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(new.attempt_id)
     .bind(new.tenant_id)
@@ -46,6 +49,7 @@ pub async fn create(pool: &Pool, new: &NewAttempt<'_>, now: i64) -> sqlx::Result
     .bind(now)
     .bind(now + ATTEMPT_LIFETIME_SECS)
     .bind(new.inputs)
+    .bind(new.account_id)
     .execute(pool)
     .await?;
     Ok(())

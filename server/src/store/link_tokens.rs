@@ -14,12 +14,14 @@ pub struct LinkTokenRow {
     pub created_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
+    /// Reconnect / update mode (see `LinkTokenRequest::account_id`).
+    pub account_id: Option<String>,
 }
 
 pub async fn insert(pool: &Pool, row: &LinkTokenRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO link_tokens (token_hash, tenant_id, deployment_id, category, owner_name, username, \
-         redirect_uri, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         redirect_uri, created_at, expires_at, revoked_at, account_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&row.token_hash)
     .bind(&row.tenant_id)
@@ -31,6 +33,7 @@ pub async fn insert(pool: &Pool, row: &LinkTokenRow) -> sqlx::Result<()> {
     .bind(row.created_at)
     .bind(row.expires_at)
     .bind(row.revoked_at)
+    .bind(&row.account_id)
     .execute(pool)
     .await?;
     Ok(())

@@ -159,3 +159,85 @@ async fn a_callback_in_another_browser_is_refused() {
     let (status, _) = victim.get(started["popup_url"].as_str().unwrap()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "a popup start is single-use");
 }
+
+async fn token_for(app: &crate::helpers::TestApp, body: serde_json::Value) -> reqwest::Response {
+    app.post_link_token(body).await
+}
+
+#[tokio::test]
+async fn a_reconnect_link_re_authorizes_the_same_account_or_creates_the_hosts_id() {
+    let app = spawn_app().await;
+    let token = app.link_token("tenant-r").await;
+    let ResultPayload::Authorization(first) = app.popup_login(&token, "rita", "allow").await.message().payload else {
+        panic!()
+    };
+
+    // The person signs in again, even as someone else: the same account is updated.
+    let body: serde_json::Value = token_for(
+        &app,
+        serde_json::json!({"tenant_id": "tenant-r", "account_id": first.account_id}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let reconnect = body["link_token"].as_str().unwrap();
+    let ResultPayload::Authorization(again) = app.popup_login(reconnect, "rita-new", "allow").await.message().payload
+    else {
+        panic!()
+    };
+    assert!(again.already_exists);
+    assert_eq!(
+        (&again.account_id, again.authorization_id),
+        (&first.account_id, first.authorization_id)
+    );
+    assert_eq!(again.identity, "rita-new@sandbox.example");
+    let wrong_app = app
+        .connect(
+            reconnect,
+            "sandbox-hr",
+            serde_json::json!({"fields": {"api_key": "sk_sandbox_x"}}),
+        )
+        .await;
+    crate::helpers::assert_error(wrong_app, StatusCode::BAD_REQUEST, "wrong_app").await;
+
+    // A host-chosen id for a new account.
+    let body: serde_json::Value = token_for(
+        &app,
+        serde_json::json!({"tenant_id": "tenant-r", "account_id": "crm-customer-42"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let message = app
+        .popup_login(body["link_token"].as_str().unwrap(), "sam", "allow")
+        .await
+        .message();
+    let ResultPayload::Authorization(created) = message.payload else {
+        panic!()
+    };
+    assert_eq!(created.account_id, "crm-customer-42");
+    assert!(!created.already_exists);
+    assert_eq!(
+        app.accounts("tenant_id=tenant-r").await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Another tenant cannot take the account over.
+    let stolen = token_for(
+        &app,
+        serde_json::json!({"tenant_id": "tenant-x", "account_id": first.account_id}),
+    )
+    .await;
+    crate::helpers::assert_error(stolen, StatusCode::CONFLICT, "account_conflict").await;
+    let bad = token_for(
+        &app,
+        serde_json::json!({"tenant_id": "tenant-x", "account_id": "no spaces"}),
+    )
+    .await;
+    crate::helpers::assert_error(bad, StatusCode::BAD_REQUEST, "invalid_body").await;
+}
