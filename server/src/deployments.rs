@@ -127,8 +127,16 @@ impl Deployments {
         self.credentials.get(app)
     }
 
-    pub fn exists(&self, id: &DeploymentId) -> bool {
-        self.list.iter().any(|d| &d.id == id)
+    /// A 400 naming the deployment when it is not configured.
+    pub fn check_exists(&self, id: &DeploymentId) -> Result<(), ApiError> {
+        if self.list.iter().any(|d| &d.id == id) {
+            Ok(())
+        } else {
+            Err(ApiError::bad_request(
+                "unknown_deployment",
+                format!("no deployment {:?}", id.as_str()),
+            ))
+        }
     }
 
     /// Apps a session may list and connect, in catalog order.

@@ -38,16 +38,16 @@ async fn pass(state: &AppState) -> anyhow::Result<()> {
         let account_id = AccountId::parse(due.account_id)?;
         // Failures are already recorded on the account (needs_reauth, verification_failed)
         // and reported to the host by webhook; the pass just moves on.
-        if due.expiring {
-            if let Err(err) = ensure_fresh(state, &account_id, BACKGROUND_MARGIN_SECS).await {
-                tracing::info!(%account_id, error = %err, "background refresh did not succeed");
-                continue;
-            }
+        if due.expiring
+            && let Err(err) = ensure_fresh(state, &account_id, BACKGROUND_MARGIN_SECS).await
+        {
+            tracing::info!(%account_id, error = %err, "background refresh did not succeed");
+            continue;
         }
-        if due.stale {
-            if let Err(err) = reverify(state, &account_id).await {
-                tracing::info!(%account_id, error = %err, "background verification did not run");
-            }
+        if due.stale
+            && let Err(err) = reverify(state, &account_id).await
+        {
+            tracing::info!(%account_id, error = %err, "background verification did not run");
         }
     }
     Ok(())

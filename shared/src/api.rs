@@ -6,6 +6,7 @@ use crate::{AccountId, AppKey, DeploymentId, TenantId};
 
 /// Body of `POST /link-token`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LinkTokenRequest {
     /// Whose accounts this session may connect.
@@ -36,6 +37,7 @@ pub struct LinkTokenRequest {
 
 /// Answer of `POST /link-token` (201).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkTokenResponse {
     /// The opaque token; the server keeps only its hash.
     pub link_token: String,
@@ -47,6 +49,7 @@ pub struct LinkTokenResponse {
 
 /// Body of `POST /widget/session`: the IntegryJS-style start.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WidgetSessionRequest {
     /// Must equal the server's `security.app_id`.
     pub app_id: String,
@@ -61,6 +64,7 @@ pub struct WidgetSessionRequest {
 
 /// Answer of `POST /widget/session`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WidgetSessionResponse {
     /// A short-lived link token for this browser session.
     pub link_token: String,
@@ -70,6 +74,7 @@ pub struct WidgetSessionResponse {
 
 /// Answer of `GET /widget/session`: what the widget needs to know about its own token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     /// The tenant the token is bound to.
     pub tenant_id: TenantId,
@@ -85,6 +90,7 @@ pub struct SessionInfo {
 
 /// How an app's credentials are obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuthMode {
     /// Authorization code with PKCE, in a popup.
@@ -100,6 +106,7 @@ pub enum AuthMode {
 
 /// One input of an API-key or basic-auth form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormField {
     /// Key in `ConnectRequest::fields`.
     pub name: String,
@@ -115,6 +122,7 @@ pub struct FormField {
 
 /// One entry of `GET /widget/apps`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WidgetApp {
     /// The app's slug.
     pub key: AppKey,
@@ -136,6 +144,7 @@ pub struct WidgetApp {
 
 /// Body of `POST /widget/connect/{app}`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectRequest {
     /// Form values for API-key and basic apps; absent for OAuth apps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -144,6 +153,7 @@ pub struct ConnectRequest {
 
 /// Answer of `POST /widget/connect/{app}` for an OAuth app.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectStarted {
     /// Identifies the attempt in the popup message and `GET /widget/attempts/{id}`.
     pub attempt_id: String,
@@ -153,6 +163,7 @@ pub struct ConnectStarted {
 
 /// Stored status of an integrated account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountStatus {
     /// The last verification call returned 2xx.
@@ -186,6 +197,7 @@ impl AccountStatus {
 
 /// An integrated account as the backend API shows it: never the credentials.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntegratedAccount {
     /// `acc_…`.
     pub account_id: AccountId,
@@ -211,6 +223,7 @@ pub struct IntegratedAccount {
 
 /// Answer of `GET /integrated-accounts`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountPage {
     /// This page.
     pub items: Vec<IntegratedAccount>,
@@ -220,6 +233,7 @@ pub struct AccountPage {
 
 /// Every error body: `{"error": {"code", "message"}}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// The error.
     pub error: ErrorDetail,
@@ -227,6 +241,7 @@ pub struct ErrorBody {
 
 /// Machine-readable code and human-readable message.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// Stable, snake_case, e.g. `invalid_link_token`.
     pub code: String,

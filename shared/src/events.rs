@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Payload of `did-add-authorization` and `did-fail-authorization-verification`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizationEvent {
     /// Who the account is at the provider.
@@ -24,6 +25,7 @@ pub struct AuthorizationEvent {
 
 /// Why a connection attempt ended without credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FailureReason {
     /// The person pressed Deny or cancelled at the provider.
@@ -38,6 +40,7 @@ pub enum FailureReason {
 
 /// Payload of `did-fail-authorization`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FailureEvent {
     /// Catalog app.
     pub app: String,
@@ -50,6 +53,7 @@ pub struct FailureEvent {
 
 /// Payload of `did-remove-authorization`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RemovalEvent {
     /// Numeric id of the removed account.

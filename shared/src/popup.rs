@@ -10,6 +10,7 @@ pub const MESSAGE_SOURCE: &str = "plugboard";
 
 /// How an attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConnectResult {
     /// Stored and verified: `did-add-authorization`.
@@ -22,6 +23,7 @@ pub enum ConnectResult {
 
 /// The event payload that goes with a [`ConnectResult`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum ResultPayload {
     /// For `authorized` and `verification_failed`.
@@ -33,6 +35,7 @@ pub enum ResultPayload {
 /// `{source: "plugboard", attempt_id, result, payload}`: posted by the popup, and also the
 /// answer of `POST /widget/connect/{app}` for form-based apps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PopupMessage {
     /// Always [`MESSAGE_SOURCE`].
     pub source: String,
@@ -58,6 +61,7 @@ impl PopupMessage {
 
 /// Answer of `GET /widget/attempts/{attempt_id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum AttemptOutcome {
     /// The popup has not come back yet.

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::WithRejection;
+use plugboard_shared::ErrorBody;
 use plugboard_shared::{AccountId, AccountPage, AccountStatus, AppKey, IntegratedAccount, TenantId};
 use serde::{Deserialize, Serialize};
 
@@ -27,9 +28,10 @@ pub fn router() -> Router<AppState> {
         .route("/integrated-accounts/{account_id}/logs", get(audit_log))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
-struct ListQuery {
+#[into_params(parameter_in = Query)]
+pub(super) struct ListQuery {
     tenant_id: Option<TenantId>,
     app: Option<AppKey>,
     status: Option<AccountStatus>,
@@ -37,7 +39,9 @@ struct ListQuery {
     limit: Option<i64>,
 }
 
-async fn list(
+#[utoipa::path(get, path = "/integrated-accounts", tag = "accounts", params(ListQuery), security(("api_key" = [])),
+    responses((status = 200, description = "One page, in a stable order", body = AccountPage), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+pub(super) async fn list(
     State(state): State<AppState>,
     _backend: Backend,
     WithRejection(Query(query), _): WithRejection<Query<ListQuery>, ApiError>,
@@ -73,7 +77,9 @@ async fn list(
     Ok(Json(AccountPage { items, next_start_key }))
 }
 
-async fn show(
+#[utoipa::path(get, path = "/integrated-accounts/{account_id}", tag = "accounts", params(("account_id" = String, Path)), security(("api_key" = [])),
+    responses((status = 200, description = "The account, never its credentials", body = IntegratedAccount), (status = 404, description = "No such account", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+pub(super) async fn show(
     State(state): State<AppState>,
     _backend: Backend,
     WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
@@ -85,7 +91,9 @@ async fn show(
     Ok(Json(row.to_api()?))
 }
 
-async fn remove(
+#[utoipa::path(delete, path = "/integrated-accounts/{account_id}", tag = "accounts", params(("account_id" = String, Path)), security(("api_key" = [])),
+    responses((status = 204, description = "Revoked where possible and deleted"), (status = 404, description = "No such account", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+pub(super) async fn remove(
     State(state): State<AppState>,
     _backend: Backend,
     WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
@@ -94,7 +102,9 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn verify_again(
+#[utoipa::path(post, path = "/integrated-accounts/{account_id}/verify", tag = "accounts", params(("account_id" = String, Path)), security(("api_key" = [])),
+    responses((status = 200, description = "The account after the verification call", body = IntegratedAccount), (status = 404, description = "No such account", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+pub(super) async fn verify_again(
     State(state): State<AppState>,
     _backend: Backend,
     WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
@@ -105,8 +115,8 @@ async fn verify_again(
 
 /// What the host's backend calls the provider with. Never the refresh token: renewing
 /// is Plugboard's job, so that only one party ever rotates it.
-#[derive(Debug, Serialize)]
-struct UsableCredentials {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct UsableCredentials {
     account_id: String,
     app: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -122,7 +132,9 @@ struct UsableCredentials {
     fields: std::collections::BTreeMap<String, String>,
 }
 
-async fn credentials(
+#[utoipa::path(get, path = "/integrated-accounts/{account_id}/credentials", tag = "accounts", params(("account_id" = String, Path)), security(("api_key" = [])),
+    responses((status = 200, description = "Usable credentials, refreshed first when about to expire", body = UsableCredentials), (status = 409, description = "needs_reauth: the provider refused to renew", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+pub(super) async fn credentials(
     State(state): State<AppState>,
     _backend: Backend,
     WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
@@ -139,12 +151,14 @@ async fn credentials(
     }))
 }
 
-#[derive(Debug, Serialize)]
-struct LogPage {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct LogPage {
     items: Vec<LogEntry>,
 }
 
-async fn audit_log(
+#[utoipa::path(get, path = "/integrated-accounts/{account_id}/logs", tag = "accounts", params(("account_id" = String, Path)), security(("api_key" = [])),
+    responses((status = 200, description = "Verifications, refreshes and credentials reads, newest first", body = LogPage), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+pub(super) async fn audit_log(
     State(state): State<AppState>,
     _backend: Backend,
     WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,

@@ -9,13 +9,17 @@ use crate::error::ApiResult;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
-        .route("/readyz", get(ready))
+    Router::new().route("/healthz", get(live)).route("/readyz", get(ready))
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "The process answers")))]
+pub(super) async fn live() -> Json<Value> {
+    Json(json!({"status": "ok"}))
 }
 
 /// Ready when the database answers.
-async fn ready(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "The database answers"), (status = 500, description = "It does not")))]
+pub(super) async fn ready(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     sqlx::query("SELECT 1").execute(&state.pool).await?;
     Ok(Json(json!({"status": "ready"})))
 }

@@ -21,7 +21,9 @@ pub fn router() -> Router<AppState> {
 
 /// The hosted page reads its token from its own URL, so the HTML is static; the headers
 /// keep it from being framed or leaking the token through the referrer.
-async fn connect_page(State(state): State<AppState>) -> ApiResult<Response> {
+#[utoipa::path(get, path = "/connect", tag = "pages", params(("link_token" = String, Query)),
+    responses((status = 200, description = "The hosted connect page", content_type = "text/html")))]
+pub(super) async fn connect_page(State(state): State<AppState>) -> ApiResult<Response> {
     let html = read_page(&state, "connect.html").await?;
     let mut response = Html(html).into_response();
     let headers = response.headers_mut();

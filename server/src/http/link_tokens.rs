@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use axum_extra::extract::WithRejection;
-use plugboard_shared::{AccountId, LinkTokenRequest, LinkTokenResponse, TenantId};
+use plugboard_shared::{AccountId, ErrorBody, LinkTokenRequest, LinkTokenResponse, TenantId};
 
 use crate::auth::Backend;
 use crate::clock::{self, rfc3339};
@@ -25,7 +25,9 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/link-token", post(create))
 }
 
-async fn create(
+#[utoipa::path(post, path = "/link-token", tag = "sessions", request_body = LinkTokenRequest, security(("api_key" = [])),
+    responses((status = 201, description = "A link token and its hosted connect page", body = LinkTokenResponse), (status = 409, description = "account_id belongs to another tenant", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+pub(super) async fn create(
     State(state): State<AppState>,
     _backend: Backend,
     WithRejection(Json(body), _): WithRejection<Json<LinkTokenRequest>, ApiError>,
@@ -38,12 +40,7 @@ async fn create(
         ));
     }
     if let Some(id) = &body.deployment_id {
-        if !state.deployments.exists(id) {
-            return Err(ApiError::bad_request(
-                "unknown_deployment",
-                format!("no deployment {:?}", id.as_str()),
-            ));
-        }
+        state.deployments.check_exists(id)?;
     }
     if let Some(uri) = &body.redirect_uri {
         check_redirect_uri(uri)?;

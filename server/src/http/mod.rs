@@ -18,6 +18,7 @@ mod hosted;
 pub mod link_tokens;
 mod logos;
 mod oauth;
+mod openapi;
 pub mod sandbox;
 mod webhook_events;
 mod widget;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .merge(hosted::router())
         .merge(logos::router())
         .merge(webhook_events::router())
+        .merge(openapi::router())
         .merge(health::router());
     if state.config.server.sandbox {
         app = app.merge(sandbox::router());

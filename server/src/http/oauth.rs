@@ -33,7 +33,9 @@ pub fn router() -> Router<AppState> {
         .route("/oauth/callback", get(callback))
 }
 
-async fn start(State(state): State<AppState>, jar: CookieJar, Path(attempt_id): Path<String>) -> Response {
+#[utoipa::path(get, path = "/oauth/start/{attempt_id}", tag = "oauth", params(("attempt_id" = String, Path)),
+    responses((status = 303, description = "To the provider's authorization page, with state and PKCE S256"), (status = 400, description = "Expired or already used", content_type = "text/html")))]
+pub(super) async fn start(State(state): State<AppState>, jar: CookieJar, Path(attempt_id): Path<String>) -> Response {
     match begin(&state, jar, &attempt_id).await {
         Ok(response) => response,
         Err(err) => {
@@ -97,7 +99,7 @@ fn provider<'s>(state: &'s AppState, attempt: &AttemptRow) -> anyhow::Result<&'s
 }
 
 #[derive(Debug, Deserialize)]
-struct CallbackQuery {
+pub(super) struct CallbackQuery {
     state: Option<String>,
     code: Option<String>,
     error: Option<String>,
@@ -105,7 +107,13 @@ struct CallbackQuery {
     iss: Option<String>,
 }
 
-async fn callback(State(state): State<AppState>, jar: CookieJar, Query(query): Query<CallbackQuery>) -> Response {
+#[utoipa::path(get, path = "/oauth/callback", tag = "oauth",
+    responses((status = 200, description = "A page that posts the result to the opener and closes", content_type = "text/html")))]
+pub(super) async fn callback(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(query): Query<CallbackQuery>,
+) -> Response {
     let attempt = match find_attempt(&state, &jar, &query).await {
         Ok(attempt) => attempt,
         Err(text) => return dead_end(StatusCode::BAD_REQUEST, text),
@@ -157,14 +165,14 @@ async fn finish(
     let fail = |reason, message: String| connect::fail(state, &attempt.attempt_id, &def.key, reason, Some(message));
     // RFC 9207: a provider that names itself must name the one this attempt went to
     // (mix-up attacks, RFC 9700 §4.4).
-    if let (Some(expected), Some(iss)) = (&def.issuer, &query.iss) {
-        if expected != iss {
-            return fail(
-                FailureReason::ProviderError,
-                "the response came from an unexpected issuer".into(),
-            )
-            .await;
-        }
+    if let (Some(expected), Some(iss)) = (&def.issuer, &query.iss)
+        && expected != iss
+    {
+        return fail(
+            FailureReason::ProviderError,
+            "the response came from an unexpected issuer".into(),
+        )
+        .await;
     }
     if let Some(error) = query.error {
         let reason = if error == "access_denied" {

@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use plugboard_shared::ErrorBody;
 use serde::Serialize;
 
 use crate::auth::Backend;
@@ -14,13 +15,15 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/webhook-events", get(recent))
 }
 
-#[derive(Debug, Serialize)]
-struct EventPage {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct EventPage {
     items: Vec<EventView>,
 }
 
 /// The newest 100 events, each with its deliveries' attempts and outcome.
-async fn recent(State(state): State<AppState>, _backend: Backend) -> ApiResult<Json<EventPage>> {
+#[utoipa::path(get, path = "/webhook-events", tag = "webhooks", security(("api_key" = [])),
+    responses((status = 200, description = "The newest events with their deliveries", body = EventPage), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+pub(super) async fn recent(State(state): State<AppState>, _backend: Backend) -> ApiResult<Json<EventPage>> {
     Ok(Json(EventPage {
         items: webhooks::recent(&state.pool, 100).await?,
     }))

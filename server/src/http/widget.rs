@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::WithRejection;
+use plugboard_shared::ErrorBody;
 use plugboard_shared::{
     AppKey, AttemptOutcome, AuthMode, ConnectRequest, ConnectResult, ConnectStarted, DeploymentId, FailureReason,
     ResultPayload, SessionInfo, TenantId, WidgetApp, WidgetSessionRequest, WidgetSessionResponse,
@@ -39,7 +40,9 @@ pub fn router() -> Router<AppState> {
         .route("/widget/attempts/{attempt_id}", get(attempt_outcome))
 }
 
-async fn start_session(
+#[utoipa::path(post, path = "/widget/session", tag = "widget", request_body = WidgetSessionRequest,
+    responses((status = 200, description = "A short-lived link token", body = WidgetSessionResponse), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+pub(super) async fn start_session(
     State(state): State<AppState>,
     WithRejection(Json(body), _): WithRejection<Json<WidgetSessionRequest>, ApiError>,
 ) -> ApiResult<Json<WidgetSessionResponse>> {
@@ -60,12 +63,7 @@ async fn start_session(
     }
     let tenant_id = TenantId::parse(body.user_id)?;
     if let Some(id) = &body.deployment_id {
-        if !state.deployments.exists(id) {
-            return Err(ApiError::bad_request(
-                "unknown_deployment",
-                format!("no deployment {:?}", id.as_str()),
-            ));
-        }
+        state.deployments.check_exists(id)?;
     }
     let issued = issue(&state, &tenant_id, SESSION_LIFETIME_SECS, |row| {
         row.deployment_id = body.deployment_id.as_ref().map(|d| d.to_string());
@@ -77,7 +75,9 @@ async fn start_session(
     }))
 }
 
-async fn session_info(session: LinkSession) -> Json<SessionInfo> {
+#[utoipa::path(get, path = "/widget/session", tag = "widget", security(("link_token" = [])),
+    responses((status = 200, description = "The session behind the token", body = SessionInfo), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+pub(super) async fn session_info(session: LinkSession) -> Json<SessionInfo> {
     Json(SessionInfo {
         tenant_id: session.tenant_id,
         owner_name: session.row.owner_name,
@@ -86,13 +86,16 @@ async fn session_info(session: LinkSession) -> Json<SessionInfo> {
     })
 }
 
-#[derive(Debug, Deserialize)]
-struct AppsQuery {
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct AppsQuery {
     deployment_id: Option<DeploymentId>,
     category: Option<String>,
 }
 
-async fn list_apps(
+#[utoipa::path(get, path = "/widget/apps", tag = "widget", params(AppsQuery), security(("link_token" = [])),
+    responses((status = 200, description = "The apps this session may connect", body = Vec<WidgetApp>), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+pub(super) async fn list_apps(
     State(state): State<AppState>,
     session: LinkSession,
     WithRejection(Query(query), _): WithRejection<Query<AppsQuery>, ApiError>,
@@ -131,7 +134,9 @@ fn session_apps<'s>(
     state.deployments.apps(&state.catalog, deployment, category)
 }
 
-async fn connect_app(
+#[utoipa::path(post, path = "/widget/connect/{app}", tag = "widget", params(("app" = String, Path)), request_body = ConnectRequest, security(("link_token" = [])),
+    responses((status = 200, description = "OAuth apps: where to point the popup. Form-based apps answer a PopupMessage instead, verified at once", body = ConnectStarted), (status = 403, description = "Origin not in allowed_origins", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+pub(super) async fn connect_app(
     State(state): State<AppState>,
     session: LinkSession,
     headers: HeaderMap,
@@ -257,7 +262,9 @@ fn form_values(def: &ProviderDef, body: ConnectRequest) -> ApiResult<Values> {
     Ok(kept)
 }
 
-async fn attempt_outcome(
+#[utoipa::path(get, path = "/widget/attempts/{attempt_id}", tag = "widget", params(("attempt_id" = String, Path)), security(("link_token" = [])),
+    responses((status = 200, description = "Pending, or how the attempt ended", body = AttemptOutcome), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+pub(super) async fn attempt_outcome(
     State(state): State<AppState>,
     session: LinkSession,
     WithRejection(Path(attempt_id), _): WithRejection<Path<String>, ApiError>,

@@ -7,7 +7,7 @@ use crate::clock::{self, rfc3339};
 use crate::db::Pool;
 
 /// One entry, as `GET /integrated-accounts/{id}/logs` shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LogEntry {
     pub at: String,
     /// `verify`, `refresh`, `credentials_read`, `revoke`.

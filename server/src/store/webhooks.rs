@@ -120,7 +120,7 @@ pub async fn record_try(pool: &Pool, delivery_id: i64, outcome: &Try<'_>) -> sql
 }
 
 /// An event with the state of its deliveries, for `GET /webhook-events`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EventView {
     pub event_id: String,
     #[serde(rename = "type")]
@@ -130,7 +130,7 @@ pub struct EventView {
     pub deliveries: Vec<DeliveryView>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DeliveryView {
     pub endpoint: String,
     pub attempts: i64,

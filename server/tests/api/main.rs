@@ -10,5 +10,6 @@ mod deployments;
 mod lifecycle;
 mod link_tokens;
 mod oauth_flow;
+mod openapi;
 mod webhooks;
 mod widget_session;
