@@ -38,7 +38,12 @@ fn pipeline(steps: &mut Steps, skip_e2e: bool) -> anyhow::Result<()> {
     })?;
     let (wasm_bindgen, chromium) = steps.run("tools: wasm32 target, wasm-bindgen CLI, Chromium", || {
         tools::ensure_wasm_target()?;
-        Ok((tools::ensure_wasm_bindgen()?, tools::ensure_chromium()?))
+        let wasm_bindgen = tools::ensure_wasm_bindgen()?;
+        let chromium = tools::ensure_chromium()?;
+        println!("wasm-bindgen test runner: {}", wasm_bindgen.test_runner.display());
+        println!("chromium: {}", chromium.browser.display());
+        println!("chromedriver: {}", chromium.driver.display());
+        Ok((wasm_bindgen, chromium))
     })?;
     // The widget is browser-only, so it is linted for wasm32; everything else natively.
     steps.run("clippy: shared, server, xtask", || {
