@@ -44,6 +44,8 @@ export function serverEnvironment(): Record<string, string> {
     PLUGBOARD_SECURITY_API_KEYS: apiKey,
     PLUGBOARD_SECURITY_APP_ID: appId,
     PLUGBOARD_SECURITY_APP_SECRET: appSecret,
+    // Warnings and errors only: the suite's own output stays readable.
+    RUST_LOG: process.env.RUST_LOG ?? "plugboard_server=warn,tower_http=warn",
   };
 }
 
