@@ -74,16 +74,7 @@ async fn a_subdomain_typed_first_reaches_the_provider_and_the_identity() {
 async fn the_app_list_tells_the_widget_which_values_to_ask_before_the_popup() {
     let app = spawn_app().await;
     let token = app.link_token("t").await;
-    let apps: Vec<plugboard_shared::WidgetApp> = app
-        .api
-        .get(app.url("/widget/apps"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let apps: Vec<plugboard_shared::WidgetApp> = app.widget_json(&token, "/widget/apps").await;
     let helpdesk = apps.iter().find(|a| a.key.as_str() == "sandbox-helpdesk").unwrap();
     let fields = helpdesk
         .fields

@@ -132,6 +132,42 @@ impl TestApp {
         Config::from_sources(Some(&self.config_file), &env).unwrap()
     }
 
+    /// GET `path` as the host backend (API key) and read the JSON answer.
+    pub async fn backend_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        self.api
+            .get(self.url(path))
+            .bearer_auth(API_KEY)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// GET `path` as the widget (link token) and read the JSON answer.
+    pub async fn widget_json<T: serde::de::DeserializeOwned>(&self, token: &str, path: &str) -> T {
+        self.api
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// `POST /widget/session`, the Integry-style start.
+    pub async fn start_session(&self, body: &Value) -> reqwest::Response {
+        self.api
+            .post(self.url("/widget/session"))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -128,32 +128,14 @@ async fn the_token_lists_the_sandbox_apps_and_its_session() {
         .await
         .unwrap();
     let token = body["link_token"].as_str().unwrap();
-    let apps: Vec<plugboard_shared::WidgetApp> = app
-        .api
-        .get(app.url("/widget/apps"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let apps: Vec<plugboard_shared::WidgetApp> = app.widget_json(token, "/widget/apps").await;
     let names: Vec<&str> = apps.iter().map(|a| a.name.as_str()).collect();
     assert!(
         names.contains(&"Sandbox CRM") && names.contains(&"Sandbox HR"),
         "{names:?}"
     );
     assert!(apps.iter().all(|a| !a.connected && a.logo_url.starts_with(&app.base)));
-    let session: plugboard_shared::SessionInfo = app
-        .api
-        .get(app.url("/widget/session"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session: plugboard_shared::SessionInfo = app.widget_json(token, "/widget/session").await;
     assert_eq!(session.tenant_id.as_str(), "t");
     assert_eq!(session.redirect_uri.as_deref(), Some("https://app.example.com/done"));
 }

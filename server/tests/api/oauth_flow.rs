@@ -30,15 +30,8 @@ async fn allowing_access_stores_a_verified_account_and_tells_the_opener() {
     assert!(account.get("credentials").is_none() && account["expires_at"].is_string());
 
     let outcome: AttemptOutcome = app
-        .api
-        .get(app.url(&format!("/widget/attempts/{}", popup.attempt_id)))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .widget_json(&token, &format!("/widget/attempts/{}", popup.attempt_id))
+        .await;
     assert_eq!(
         outcome,
         AttemptOutcome::Complete {

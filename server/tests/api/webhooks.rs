@@ -95,16 +95,7 @@ initial_backoff_secs = 1
         .unwrap();
     assert_eq!(refused.status(), StatusCode::CONFLICT);
 
-    let log: Value = app
-        .api
-        .get(app.url("/webhook-events"))
-        .bearer_auth(API_KEY)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Value = app.backend_json("/webhook-events").await;
     let events = log["items"].as_array().unwrap();
     assert_eq!(events.len(), 5);
     assert!(events.iter().all(|e| e["deliveries"][0]["delivered_at"].is_null()));
@@ -135,16 +126,7 @@ initial_backoff_secs = 1
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     types.sort();
-    let log: Value = app
-        .api
-        .get(app.url("/webhook-events"))
-        .bearer_auth(API_KEY)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Value = app.backend_json("/webhook-events").await;
     assert_eq!(types.len(), 5, "{log:#}");
     assert_eq!(
         types,
@@ -166,16 +148,7 @@ initial_backoff_secs = 1
         assert!(event["data"]["account"]["account_id"].is_string());
         assert!(!body.contains("sbx."), "no credentials in webhooks");
     }
-    let log: Value = app
-        .api
-        .get(app.url("/webhook-events"))
-        .bearer_auth(API_KEY)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Value = app.backend_json("/webhook-events").await;
     assert!(
         log["items"]
             .as_array()
