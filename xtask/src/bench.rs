@@ -27,23 +27,50 @@ const PAYLOAD: &[(&str, &str)] = &[
 ];
 
 pub fn command(args: &[String]) -> anyhow::Result<()> {
-    let loads = parse_loads(args)?;
+    let options = parse_options(args)?;
     let mut steps = Steps::default();
-    let result = bench(&mut steps, loads);
+    let result = bench(&mut steps, &options);
     steps.print_summary("bench");
     result
 }
 
-fn parse_loads(args: &[String]) -> anyhow::Result<u32> {
-    match args {
-        [] => Ok(20),
-        [flag, n] if flag == "--loads" => n.parse().context("--loads needs a positive number"),
-        _ => bail!("usage: cargo xtask bench [--loads N]"),
-    }
+struct BenchOptions {
+    loads: u32,
+    /// Serve from a release build, so server time does not blur the widget's.
+    release: bool,
 }
 
-fn bench(steps: &mut Steps, loads: u32) -> anyhow::Result<()> {
-    let built = build::build(steps, &BuildOptions::CHECKED)?;
+fn parse_options(args: &[String]) -> anyhow::Result<BenchOptions> {
+    const USAGE: &str = "usage: cargo xtask bench [--loads N] [--release]";
+    let mut options = BenchOptions {
+        loads: 20,
+        release: false,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--release" => options.release = true,
+            "--loads" => {
+                let n = args.next().context(USAGE)?;
+                options.loads = n
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .context("--loads needs a positive number")?;
+            }
+            _ => bail!("unknown option `{arg}`\n{USAGE}"),
+        }
+    }
+    Ok(options)
+}
+
+fn bench(steps: &mut Steps, options: &BenchOptions) -> anyhow::Result<()> {
+    let loads = options.loads;
+    let build_options = BuildOptions {
+        release: options.release,
+        ..BuildOptions::CHECKED
+    };
+    let built = build::build(steps, &build_options)?;
     let chromium = steps.run("tools: Chromium", tools::ensure_chromium)?;
     let payload = steps.run("payload: compress", measure_payload)?;
     let samples = steps.run(&format!("load time: {loads} cold loads"), || {

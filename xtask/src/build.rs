@@ -53,7 +53,10 @@ pub struct Built {
 }
 
 pub fn command(args: &[String]) -> anyhow::Result<()> {
-    let release = parse_release(args)?.0;
+    let (release, rest) = parse_release(args);
+    if let Some(arg) = rest.first() {
+        bail!("unknown option `{arg}`; usage: cargo xtask build [--release]");
+    }
     let mut steps = Steps::default();
     let result = build(
         &mut steps,
@@ -68,7 +71,7 @@ pub fn command(args: &[String]) -> anyhow::Result<()> {
 
 /// `cargo xtask run [--release] [ARGS…]`: build, then run the server in the foreground.
 pub fn run_command(args: &[String]) -> anyhow::Result<()> {
-    let (release, server_args) = parse_release(args)?;
+    let (release, server_args) = parse_release(args);
     let mut steps = Steps::default();
     let built = build(
         &mut steps,
@@ -84,10 +87,11 @@ pub fn run_command(args: &[String]) -> anyhow::Result<()> {
     run(Command::new(&built.server_binary).args(server_args))
 }
 
-fn parse_release(args: &[String]) -> anyhow::Result<(bool, Vec<String>)> {
+/// `--release`, and every other argument in order.
+fn parse_release(args: &[String]) -> (bool, Vec<String>) {
     let release = args.iter().any(|a| a == "--release");
-    let rest: Vec<String> = args.iter().filter(|a| *a != "--release").cloned().collect();
-    Ok((release, rest))
+    let rest = args.iter().filter(|a| *a != "--release").cloned().collect();
+    (release, rest)
 }
 
 pub fn build(steps: &mut Steps, options: &BuildOptions) -> anyhow::Result<Built> {

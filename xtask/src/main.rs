@@ -26,8 +26,10 @@ commands:
                            (extra ARGS go to `plugboard`, e.g. `--config plugboard.toml`)
   test [--skip-e2e]        fmt check, clippy -D warnings, unit and integration tests, widget
                            tests in headless Chromium, build, Playwright e2e
-  bench [--loads N]        widget payload (raw, gzip, brotli) and render-to-paint time over
-                           N cold loads in headless Chromium (default 20)";
+  bench [--loads N] [--release]
+                           widget payload (raw, gzip, brotli) and render-to-paint time over
+                           N cold loads in headless Chromium (default 20; --release serves
+                           them from a release build of the server)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
