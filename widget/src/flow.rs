@@ -2,7 +2,6 @@
 //! one, sign in (popup) or fill the form, see the result. Components render the signals
 //! and call these methods; nothing here touches the DOM except the popup.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -15,6 +14,7 @@ use plugboard_shared::{
 use crate::api::{Api, AppFilter};
 use crate::events::{Emitter, Outcome};
 use crate::popup;
+use crate::wire::Fields;
 
 /// Which screen the widget shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,14 +147,14 @@ impl ConnectFlow {
 
     /// The form's submit: credentials go to the server, OAuth values go with the popup.
     /// Runs inside the submit event, so the popup still opens synchronously.
-    pub fn submit(self, app: WidgetApp, fields: BTreeMap<String, String>) {
+    pub fn submit(self, app: WidgetApp, fields: Fields) {
         match app.auth_mode {
             AuthMode::Oauth2 => self.start_oauth(app, Some(fields)),
             _ => self.submit_credentials(app, fields),
         }
     }
 
-    fn start_oauth(self, app: WidgetApp, fields: Option<BTreeMap<String, String>>) {
+    fn start_oauth(self, app: WidgetApp, fields: Option<Fields>) {
         let emitter = self.emitter();
         let Some(window) = popup::open_blank() else {
             let outcome = Outcome::failure(app.key.as_str(), FailureReason::PopupBlocked, None);
@@ -204,7 +204,7 @@ impl ConnectFlow {
         }
     }
 
-    fn submit_credentials(self, app: WidgetApp, fields: BTreeMap<String, String>) {
+    fn submit_credentials(self, app: WidgetApp, fields: Fields) {
         self.busy.set(true);
         self.notice.set(None);
         let (api, emitter) = (self.api(), self.emitter());

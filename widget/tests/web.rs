@@ -263,9 +263,12 @@ fn wire_writes_what_hosts_and_the_server_read() {
         assert_eq!(serde_json::from_str::<FailureEvent>(&json).unwrap(), event);
     }
 
-    let fields: BTreeMap<String, String> = [("api_key".to_owned(), "sk_1".to_owned())].into();
+    let fields = vec![
+        ("subdomain".to_owned(), "acme".to_owned()),
+        ("api_key".to_owned(), "sk_1".to_owned()),
+    ];
     let body: ConnectRequest = serde_json::from_str(&wire::connect_body(Some(&fields))).unwrap();
-    assert_eq!(body.fields, Some(fields));
+    assert_eq!(body.fields, Some(fields.into_iter().collect::<BTreeMap<_, _>>()));
     let empty: ConnectRequest = serde_json::from_str(&wire::connect_body(None)).unwrap();
     assert_eq!(empty.fields, None);
 

@@ -1,5 +1,3 @@
-use std::collections::BTreeMap;
-
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
@@ -32,7 +30,7 @@ pub fn ApiKeyForm(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
         let Ok(data) = FormData::new_with_form(&form) else {
             return;
         };
-        let values: BTreeMap<String, String> = names
+        let values = names
             .iter()
             .map(|name| (name.clone(), data.get(name).as_string().unwrap_or_default()))
             .collect();
