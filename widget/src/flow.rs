@@ -61,6 +61,10 @@ pub struct ConnectFlow {
     /// A problem to show above the current screen (a failed request, not an outcome).
     pub notice: RwSignal<Option<String>>,
     pub busy: RwSignal<bool>,
+    /// The app list's search words, and its category tab (`None`: "All"). Kept here rather
+    /// than in the list, so "Back" from a form returns to the same narrowed list.
+    pub query: RwSignal<String>,
+    pub category: RwSignal<Option<String>>,
     /// Hosted page only.
     pub session: RwSignal<Option<SessionInfo>>,
     pub redirecting: RwSignal<bool>,
@@ -78,6 +82,8 @@ impl ConnectFlow {
             apps: RwSignal::new(Apps::Loading),
             notice: RwSignal::new(None),
             busy: RwSignal::new(false),
+            query: RwSignal::new(String::new()),
+            category: RwSignal::new(None),
             session: RwSignal::new(None),
             redirecting: RwSignal::new(false),
             env: StoredValue::new_local(env),
@@ -122,6 +128,11 @@ impl ConnectFlow {
                 Err(_) => {} // keep the list we have
             }
         });
+    }
+
+    /// Whether the app list's search and category tab keep `app` in view.
+    pub fn shows(&self, app: &WidgetApp) -> bool {
+        crate::search::matches(app, &self.query.read(), self.category.read().as_deref())
     }
 
     pub fn load_session(self) {

@@ -13,6 +13,7 @@ mod flow;
 mod mount;
 pub mod options;
 pub mod popup;
+pub mod search;
 pub mod wire;
 
 use std::cell::{Cell, RefCell};

@@ -14,6 +14,7 @@ use plugboard_shared::{
 };
 use plugboard_widget::PlugboardWidget;
 use plugboard_widget::popup::{Expected, accept};
+use plugboard_widget::search;
 use plugboard_widget::wire::{self, FromJs};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -280,4 +281,93 @@ fn wire_writes_what_hosts_and_the_server_read() {
     };
     let read: WidgetSessionRequest = serde_json::from_str(&wire::session_body(&request)).unwrap();
     assert_eq!(format!("{read:?}"), format!("{request:?}"));
+}
+
+// The app list's search and tabs: pure functions, run here because case folding and
+// substring search are the browser's own.
+
+fn app(name: &str, category: &str) -> WidgetApp {
+    WidgetApp {
+        key: AppKey::parse("x").unwrap(),
+        name: name.into(),
+        category: category.into(),
+        logo_url: String::new(),
+        auth_mode: AuthMode::ApiKey,
+        fields: None,
+        connected: false,
+    }
+}
+
+#[wasm_bindgen_test]
+fn search_finds_every_word_in_the_name_or_category_ignoring_case() {
+    let hr = app("Sandbox HR", "hris");
+    for query in [
+        "",
+        "  ",
+        "sandbox",
+        "SANDBOX hr",
+        "hr sand",
+        "box",
+        "hris",
+        "HRIS sandbox",
+    ] {
+        assert!(search::matches(&hr, query, None), "{query:?}");
+    }
+    for query in ["crm", "sandbox crm", "sandboxhr"] {
+        assert!(!search::matches(&hr, query, None), "{query:?}");
+    }
+    // The category's label counts too: "developer" finds a `dev-tools` app.
+    assert!(search::matches(&app("GitHub", "dev-tools"), "developer", None));
+    // Beyond ASCII.
+    let bank = app("Östgöta Bank", "banking");
+    assert!(search::matches(&bank, "ÖSTGÖTA", None));
+    assert!(search::matches(&bank, "östgöta", None));
+}
+
+#[wasm_bindgen_test]
+fn the_category_tab_narrows_too() {
+    let hr = app("Sandbox HR", "hris");
+    assert!(search::matches(&hr, "", Some("hris")));
+    assert!(search::matches(&hr, "sandbox", Some("hris")));
+    assert!(!search::matches(&hr, "", Some("crm")));
+    assert!(!search::matches(&hr, "crm", Some("hris")));
+}
+
+#[wasm_bindgen_test]
+fn tabs_are_all_then_each_category_once_by_label() {
+    let apps = [
+        app("Sandbox Tickets", "ticketing"),
+        app("Sandbox HR", "hris"),
+        app("Sandbox CRM", "crm"),
+        app("Sandbox Payroll", "hris"),
+        app("GitHub", "dev-tools"),
+        app("Odd", ""),
+    ];
+    let tabs = search::tabs(&apps);
+    let expected = [
+        ("All", None),
+        ("CRM", Some("crm")),
+        ("Developer tools", Some("dev-tools")),
+        ("HRIS", Some("hris")),
+        ("Ticketing", Some("ticketing")),
+    ];
+    let tabs: Vec<(&str, Option<&str>)> = tabs.iter().map(|(l, c)| (l.as_str(), c.as_deref())).collect();
+    assert_eq!(tabs, expected);
+    assert_eq!(search::tabs(&[]), [("All".to_owned(), None)]);
+}
+
+#[wasm_bindgen_test]
+fn category_labels_read_well() {
+    for (slug, label) in [
+        ("crm", "CRM"),
+        ("hris", "HRIS"),
+        ("ats", "ATS"),
+        ("ticketing", "Ticketing"),
+        ("e-signature", "E-signature"),
+        ("dev-tools", "Developer tools"),
+        ("ecommerce", "E-commerce"),
+        ("", ""),
+    ] {
+        assert_eq!(search::category_label(slug), label);
+    }
 }

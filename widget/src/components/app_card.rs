@@ -5,17 +5,22 @@ use crate::flow::ConnectFlow;
 
 /// One app. The button's accessible name is exactly the app's name (hosts and tests find
 /// it by that), so the logo has an empty `alt` and the "Connected" badge sits outside the
-/// button, linked as its description.
+/// button, linked as its description. The badge itself is `aria-hidden`: a screen reader
+/// hears "Connected" once, as the button's description, not again as loose text.
 #[component]
 pub fn AppCard(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
     let badge_id = format!("pb-connected-{}", app.key);
     let badge = app.connected.then(|| {
-        view! { <span class="pb-badge" id=badge_id.clone()>"Connected"</span> }
+        view! { <span class="pb-badge" id=badge_id.clone() aria-hidden="true">"Connected"</span> }
     });
     let described_by = app.connected.then_some(badge_id);
     let (name, logo) = (app.name.clone(), app.logo_url.clone());
+    let filtered_out = {
+        let app = app.clone();
+        move || !flow.shows(&app)
+    };
     view! {
-        <li class="pb-app">
+        <li class="pb-app" hidden=filtered_out>
             <button
                 type="button"
                 class="pb-app-button"

@@ -70,7 +70,10 @@ pub fn Modal(flow: ConnectFlow) -> impl IntoView {
 /// Tab from the last control goes to the first, Shift+Tab from the first to the last,
 /// and a Tab while focus is outside (on the host page) comes back in.
 fn keep_focus_inside(dialog: &HtmlElement, event: &KeyboardEvent) {
-    let Ok(controls) = dialog.query_selector_all("button:not([disabled]),input,[href]") else {
+    // Not the unselected category tabs (`tabindex=-1`: a tab list is one Tab stop), nor the
+    // apps a search hides.
+    let selector = "button:not([disabled],[tabindex='-1'],[hidden] *),input,[href]";
+    let Ok(controls) = dialog.query_selector_all(selector) else {
         return;
     };
     let control = |i: u32| controls.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok());

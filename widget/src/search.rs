@@ -1,0 +1,64 @@
+//! Narrowing a long app list in the browser: the search box's words and the category tab.
+//! Pure functions over the list the server sent, so `tests/web.rs` checks them without
+//! a server, and every keystroke filters at once with no request.
+
+use js_sys::JsString;
+use plugboard_shared::WidgetApp;
+
+/// Lists up to this long fit on one screen; longer ones get the search box and tabs.
+pub const SEARCH_ABOVE: usize = 8;
+
+/// Whether `app` stays listed: it is in `category` (`None`: the "All" tab) and every word
+/// of `query` appears in its name or category, ignoring case. An empty query keeps all.
+///
+/// Case and substrings are the browser's (`toLowerCase`, `includes`): all of Unicode, while
+/// Rust's `str::to_lowercase` and `str::contains` would add more than 10 KB (brotli) of case
+/// tables and searchers to the bundle.
+pub fn matches(app: &WidgetApp, query: &str, category: Option<&str>) -> bool {
+    if category.is_some_and(|c| c != app.category) {
+        return false;
+    }
+    let haystack = lowercase(&format!(
+        "{} {} {}",
+        app.name,
+        app.category,
+        category_label(&app.category)
+    ));
+    String::from(lowercase(query))
+        .split_whitespace()
+        .all(|word| haystack.includes(word, 0))
+}
+
+fn lowercase(text: &str) -> JsString {
+    JsString::from(text).to_lower_case()
+}
+
+/// The tabs for `apps`: "All" (`None`), then each category present once as its label and
+/// slug, in the order of the labels. An app without a category is only under "All".
+pub fn tabs(apps: &[WidgetApp]) -> Vec<(String, Option<String>)> {
+    let mut tabs = vec![("All".to_owned(), None)];
+    for app in apps.iter().filter(|app| !app.category.is_empty()) {
+        let label = category_label(&app.category);
+        if let Err(at) = tabs[1..].binary_search_by(|(l, _)| l.cmp(&label)) {
+            tabs.insert(at + 1, (label, Some(app.category.clone())));
+        }
+    }
+    tabs
+}
+
+/// A tab's text for a catalog category slug (`crm`, `dev-tools`…): acronyms in capitals,
+/// anything else with a capital first letter, so a new category still reads well.
+pub fn category_label(slug: &str) -> String {
+    match slug {
+        "crm" | "hris" | "ats" => slug.to_ascii_uppercase(),
+        "dev-tools" => "Developer tools".into(),
+        "ecommerce" => "E-commerce".into(),
+        _ => {
+            let mut label = slug.to_owned();
+            if let Some(first) = label.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            label
+        }
+    }
+}
