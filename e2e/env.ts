@@ -44,6 +44,7 @@ export function serverEnvironment(): Record<string, string> {
     PLUGBOARD_SECURITY_API_KEYS: apiKey,
     PLUGBOARD_SECURITY_APP_ID: appId,
     PLUGBOARD_SECURITY_APP_SECRET: appSecret,
+    PLUGBOARD_CONFIG: path.join(e2eDir, "plugboard.e2e.toml"),
     // Warnings and errors only: the suite's own output stays readable.
     RUST_LOG: process.env.RUST_LOG ?? "plugboard_server=warn,tower_http=warn",
   };
