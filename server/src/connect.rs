@@ -95,14 +95,7 @@ async fn record(
     payload: ResultPayload,
 ) -> ApiResult<PopupMessage> {
     let message = PopupMessage::new(attempt_id, result, payload);
-    let result_text = serde_json::to_value(result).map_err(anyhow::Error::from)?;
     let payload_text = serde_json::to_string(&message.payload).map_err(anyhow::Error::from)?;
-    attempts::record_outcome(
-        &state.pool,
-        attempt_id,
-        result_text.as_str().unwrap_or_default(),
-        &payload_text,
-    )
-    .await?;
+    attempts::record_outcome(&state.pool, attempt_id, result.as_str(), &payload_text).await?;
     Ok(message)
 }

@@ -21,6 +21,24 @@ pub enum ConnectResult {
     Error,
 }
 
+impl ConnectResult {
+    /// The value as sent and stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Authorized => "authorized",
+            Self::VerificationFailed => "verification_failed",
+            Self::Error => "error",
+        }
+    }
+
+    /// Parses what [`ConnectResult::as_str`] produced.
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Authorized, Self::VerificationFailed, Self::Error]
+            .into_iter()
+            .find(|r| r.as_str() == value)
+    }
+}
+
 /// The event payload that goes with a [`ConnectResult`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -73,4 +91,22 @@ pub enum AttemptOutcome {
         /// The event payload.
         payload: ResultPayload,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ConnectResult;
+
+    #[test]
+    fn as_str_matches_the_wire_format_and_parses_back() {
+        for result in [
+            ConnectResult::Authorized,
+            ConnectResult::VerificationFailed,
+            ConnectResult::Error,
+        ] {
+            assert_eq!(serde_json::to_value(result).unwrap(), result.as_str());
+            assert_eq!(ConnectResult::parse(result.as_str()), Some(result));
+        }
+        assert_eq!(ConnectResult::parse("Authorized"), None);
+    }
 }

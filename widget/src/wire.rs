@@ -166,12 +166,7 @@ impl FromJs for ErrorDetail {
 }
 
 fn connect_result(text: &str) -> Option<ConnectResult> {
-    Some(match text {
-        "authorized" => ConnectResult::Authorized,
-        "verification_failed" => ConnectResult::VerificationFailed,
-        "error" => ConnectResult::Error,
-        _ => return None,
-    })
+    ConnectResult::parse(text)
 }
 
 fn failure_reason(text: &str) -> Option<FailureReason> {

@@ -275,8 +275,8 @@ pub(super) async fn attempt_outcome(
         .ok_or_else(|| ApiError::not_found("unknown_attempt", "no such attempt for this session"))?;
     let outcome = match (attempt.result, attempt.payload) {
         (Some(result), Some(payload)) => {
-            let result: ConnectResult =
-                serde_json::from_value(serde_json::Value::String(result)).map_err(anyhow::Error::from)?;
+            let result = ConnectResult::parse(&result)
+                .ok_or_else(|| anyhow::anyhow!("unknown stored attempt result {result:?}"))?;
             let payload: ResultPayload = serde_json::from_str(&payload).map_err(anyhow::Error::from)?;
             AttemptOutcome::Complete { result, payload }
         }

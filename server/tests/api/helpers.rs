@@ -134,18 +134,10 @@ impl TestApp {
 
     /// GET `path` as the host backend (API key) and read the JSON answer.
     pub async fn backend_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
-        self.api
-            .get(self.url(path))
-            .bearer_auth(API_KEY)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        self.widget_json(API_KEY, path).await
     }
 
-    /// GET `path` as the widget (link token) and read the JSON answer.
+    /// GET `path` with `token` (a link token or an API key) and read the JSON answer.
     pub async fn widget_json<T: serde::de::DeserializeOwned>(&self, token: &str, path: &str) -> T {
         self.api
             .get(self.url(path))
