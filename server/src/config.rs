@@ -113,6 +113,8 @@ pub struct SecurityConfig {
     pub app_id: Option<String>,
     /// HMAC secret for Integry-style sessions' `hash`.
     pub app_secret: Option<SecretString>,
+    /// Whether Integry-style sessions may disconnect accounts from the widget.
+    pub widget_allow_disconnect: bool,
 }
 
 impl Default for SecurityConfig {
@@ -124,6 +126,7 @@ impl Default for SecurityConfig {
             api_keys: Vec::new(),
             app_id: None,
             app_secret: None,
+            widget_allow_disconnect: false,
         }
     }
 }

@@ -33,6 +33,10 @@ pub struct LinkTokenRequest {
     /// or the id the host wants the new account to get.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<AccountId>,
+    /// Lets the person disconnect this tenant's accounts from the widget
+    /// (`DELETE /widget/accounts/{account_id}`); off by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_disconnect: Option<bool>,
 }
 
 /// Answer of `POST /link-token` (201).
@@ -138,8 +142,27 @@ pub struct WidgetApp {
     /// values asked before the popup (a subdomain…) for OAuth apps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FormField>>,
-    /// Whether this tenant already has an account for the app.
+    /// Whether this tenant already has an account for the app (`accounts` is not empty).
     pub connected: bool,
+    /// This tenant's accounts of the app, oldest first.
+    #[serde(default)]
+    pub accounts: Vec<WidgetAccount>,
+}
+
+/// One of the tenant's accounts, as the widget lists it under its app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WidgetAccount {
+    /// `acc_…`: pass to `DELETE /widget/accounts/{account_id}` or as `ConnectRequest::account_id`.
+    pub account_id: AccountId,
+    /// Numeric id, as IntegryJS reports `authorizationId`.
+    pub authorization_id: i64,
+    /// Who the account is at the provider.
+    pub identity: String,
+    /// Outcome of the last verification or refresh.
+    pub status: AccountStatus,
+    /// Whether this session may disconnect the account.
+    pub can_disconnect: bool,
 }
 
 /// Body of `POST /widget/connect/{app}`.
@@ -149,6 +172,16 @@ pub struct ConnectRequest {
     /// Form values for API-key and basic apps; absent for OAuth apps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<std::collections::BTreeMap<String, String>>,
+    /// Reconnect: re-authorize this existing account of the tenant (same app), keeping
+    /// its ids, instead of adding one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<AccountId>,
+    /// Redirect mode (OAuth apps only): instead of a popup, the page itself goes to
+    /// `popup_url`, and the server sends the browser back here with
+    /// `plugboard_attempt=<attempt_id>` added to the query. An absolute http(s) URL on the
+    /// server's own origin or one of `allowed_origins`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_to: Option<String>,
 }
 
 /// Answer of `POST /widget/connect/{app}` for an OAuth app.

@@ -50,7 +50,11 @@ async fn demo_page(State(state): State<AppState>, Query(query): Query<DemoQuery>
     let tenant = query
         .tenant_id
         .unwrap_or_else(|| TenantId::parse("demo-user").expect("valid"));
-    let issued = issue(&state, &tenant, DEFAULT_LIFETIME_SECS as i64, |_| {}).await?;
+    // The demo shows every widget feature, disconnecting accounts included.
+    let issued = issue(&state, &tenant, DEFAULT_LIFETIME_SECS as i64, |row| {
+        row.allow_disconnect = 1
+    })
+    .await?;
     let html = read_page(&state, "demo.html")
         .await?
         .replace("__SERVER_URL__", &state.base_url)

@@ -55,6 +55,7 @@ pub(super) async fn create(
         row.username = body.username.clone();
         row.redirect_uri = body.redirect_uri.clone();
         row.account_id = body.account_id.as_ref().map(|a| a.to_string());
+        row.allow_disconnect = i64::from(body.allow_disconnect.unwrap_or(false));
     })
     .await?;
     let connect_url = format!("{}/connect?link_token={}", state.base_url, issued.token);
@@ -93,6 +94,7 @@ pub async fn issue(
         expires_at: now + lifetime_secs,
         revoked_at: None,
         account_id: None,
+        allow_disconnect: 0,
     };
     fill(&mut row);
     link_tokens::insert(&state.pool, &row).await?;

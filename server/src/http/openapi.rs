@@ -18,6 +18,7 @@ use crate::state::AppState;
         super::widget::list_apps,
         super::widget::connect_app,
         super::widget::attempt_outcome,
+        super::widget::disconnect,
         super::oauth::start,
         super::oauth::callback,
         super::hosted::connect_page,

@@ -1,16 +1,18 @@
-//! Endpoints the widget calls with its link token: session start and info, the app list,
-//! starting a connection, and an attempt's outcome.
+//! Endpoints the widget calls with its link token: session start and info, the app list
+//! with the tenant's accounts, starting a connection, an attempt's outcome, and
+//! disconnecting an account.
 
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use axum_extra::extract::WithRejection;
 use plugboard_shared::ErrorBody;
 use plugboard_shared::{
-    AppKey, AttemptOutcome, AuthMode, ConnectRequest, ConnectResult, ConnectStarted, DeploymentId, FailureReason,
-    ResultPayload, SessionInfo, TenantId, WidgetApp, WidgetSessionRequest, WidgetSessionResponse,
+    AccountId, AccountStatus, AppKey, AttemptOutcome, AuthMode, ConnectRequest, ConnectResult, ConnectStarted,
+    DeploymentId, FailureReason, RemovalEvent, ResultPayload, SessionInfo, TenantId, WidgetAccount, WidgetApp,
+    WidgetSessionRequest, WidgetSessionResponse,
 };
 use secrecy::ExposeSecret;
 use serde::Deserialize;
@@ -24,10 +26,11 @@ use crate::credentials::Credentials;
 use crate::crypto::{random_token, session_hash_matches};
 use crate::error::{ApiError, ApiResult};
 use crate::http::link_tokens::issue;
-use crate::oauth_client;
 use crate::state::AppState;
+use crate::store::accounts::AccountRow;
 use crate::store::attempts::NewAttempt;
 use crate::store::{accounts, attempts};
+use crate::{lifecycle, oauth_client};
 
 /// Integry-style sessions live one hour: the page that computed the hash is open now.
 const SESSION_LIFETIME_SECS: i64 = 3600;
@@ -38,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/widget/apps", get(list_apps))
         .route("/widget/connect/{app}", post(connect_app))
         .route("/widget/attempts/{attempt_id}", get(attempt_outcome))
+        .route("/widget/accounts/{account_id}", delete(disconnect))
 }
 
 #[utoipa::path(post, path = "/widget/session", tag = "widget", request_body = WidgetSessionRequest,
@@ -67,6 +71,7 @@ pub(super) async fn start_session(
     }
     let issued = issue(&state, &tenant_id, SESSION_LIFETIME_SECS, |row| {
         row.deployment_id = body.deployment_id.as_ref().map(|d| d.to_string());
+        row.allow_disconnect = i64::from(state.config.security.widget_allow_disconnect);
     })
     .await?;
     Ok(Json(WidgetSessionResponse {
@@ -100,7 +105,7 @@ pub(super) async fn list_apps(
     session: LinkSession,
     WithRejection(Query(query), _): WithRejection<Query<AppsQuery>, ApiError>,
 ) -> ApiResult<Json<Vec<WidgetApp>>> {
-    let connected = accounts::connected_apps(&state.pool, &session.tenant_id).await?;
+    let owned = accounts::of_tenant(&state.pool, &session.tenant_id).await?;
     let apps = session_apps(
         &state,
         &session,
@@ -108,17 +113,82 @@ pub(super) async fn list_apps(
         query.category.as_deref(),
     )?
     .into_iter()
-    .map(|def| WidgetApp {
-        key: def.key.clone(),
-        name: def.name.clone(),
-        category: def.category.clone(),
-        logo_url: def.logo_url(&state.base_url),
-        auth_mode: def.auth_mode,
-        fields: (!def.fields.is_empty()).then(|| def.fields.clone()),
-        connected: connected.iter().any(|c| c == def.key.as_str()),
+    .map(|def| {
+        let accounts = owned
+            .iter()
+            .filter(|row| row.app == def.key.as_str())
+            .map(|row| widget_account(&session, row))
+            .collect::<ApiResult<Vec<_>>>()?;
+        Ok(WidgetApp {
+            key: def.key.clone(),
+            name: def.name.clone(),
+            category: def.category.clone(),
+            logo_url: def.logo_url(&state.base_url),
+            auth_mode: def.auth_mode,
+            fields: (!def.fields.is_empty()).then(|| def.fields.clone()),
+            connected: !accounts.is_empty(),
+            accounts,
+        })
     })
-    .collect();
+    .collect::<ApiResult<Vec<_>>>()?;
     Ok(Json(apps))
+}
+
+fn widget_account(session: &LinkSession, row: &AccountRow) -> ApiResult<WidgetAccount> {
+    Ok(WidgetAccount {
+        account_id: AccountId::parse(row.account_id.clone())?,
+        authorization_id: row.authorization_id,
+        identity: row.identity.clone(),
+        status: AccountStatus::parse(&row.status)
+            .ok_or_else(|| anyhow::anyhow!("unknown stored status {:?}", row.status))?,
+        can_disconnect: may_disconnect(session, &row.account_id),
+    })
+}
+
+/// The host decides whether people may disconnect from the widget; a reconnect link may
+/// touch only the account it names.
+fn may_disconnect(session: &LinkSession, account_id: &str) -> bool {
+    session.row.allows_disconnect()
+        && session
+            .row
+            .account_id
+            .as_deref()
+            .is_none_or(|bound| bound == account_id)
+}
+
+/// An account of this session's tenant; any other is unknown here.
+async fn own_account(state: &AppState, session: &LinkSession, account_id: &AccountId) -> ApiResult<AccountRow> {
+    accounts::find(&state.pool, account_id)
+        .await?
+        .filter(|row| row.tenant_id == session.tenant_id.as_str())
+        .ok_or_else(|| ApiError::not_found("unknown_account", format!("no account {account_id} in this session")))
+}
+
+#[utoipa::path(delete, path = "/widget/accounts/{account_id}", tag = "widget", params(("account_id" = String, Path)), security(("link_token" = [])),
+    responses((status = 200, description = "Disconnected: revoked at the provider where the catalog says how, then deleted. The body is the did-remove-authorization payload", body = RemovalEvent), (status = 403, description = "disconnect_not_allowed: the link token does not allow disconnecting (this account)", body = ErrorBody), (status = 404, description = "unknown_account: not an account of this session's tenant", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+pub(super) async fn disconnect(
+    State(state): State<AppState>,
+    session: LinkSession,
+    WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
+) -> ApiResult<Json<RemovalEvent>> {
+    let account_id = AccountId::parse(account_id)?;
+    let row = own_account(&state, &session, &account_id).await?;
+    if !may_disconnect(&session, &row.account_id) {
+        let message = if session.row.allows_disconnect() {
+            "this reconnect link may only disconnect the account it re-authorizes".to_owned()
+        } else {
+            "this session may not disconnect accounts; the host allows it with allow_disconnect on POST /link-token"
+                .to_owned()
+        };
+        return Err(ApiError::forbidden("disconnect_not_allowed", message));
+    }
+    lifecycle::delete(&state, &account_id).await?;
+    tracing::info!(app = %row.app, account_id = %row.account_id, "account disconnected from the widget");
+    Ok(Json(RemovalEvent {
+        authorization_id: row.authorization_id,
+        account_id: row.account_id,
+        app: row.app,
+    }))
 }
 
 /// The token's own deployment and category win over what the page asks for: a page

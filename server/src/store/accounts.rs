@@ -167,13 +167,12 @@ pub async fn list(pool: &Pool, filter: &Filter, after: i64, limit: i64) -> sqlx:
     .await
 }
 
-/// Apps this tenant has an account for.
-pub async fn connected_apps(pool: &Pool, tenant_id: &TenantId) -> sqlx::Result<Vec<String>> {
-    let rows: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT app FROM integrated_accounts WHERE tenant_id = $1")
+/// Every account of this tenant, oldest first.
+pub async fn of_tenant(pool: &Pool, tenant_id: &TenantId) -> sqlx::Result<Vec<AccountRow>> {
+    sqlx::query_as("SELECT * FROM integrated_accounts WHERE tenant_id = $1 ORDER BY authorization_id")
         .bind(tenant_id.as_str())
         .fetch_all(pool)
-        .await?;
-    Ok(rows.into_iter().map(|(app,)| app).collect())
+        .await
 }
 
 /// Records a verification's outcome.

@@ -16,12 +16,22 @@ pub struct LinkTokenRow {
     pub revoked_at: Option<i64>,
     /// Reconnect / update mode (see `LinkTokenRequest::account_id`).
     pub account_id: Option<String>,
+    /// 1 when the person may disconnect accounts from the widget.
+    pub allow_disconnect: i64,
+}
+
+impl LinkTokenRow {
+    /// Whether this session may disconnect accounts.
+    pub fn allows_disconnect(&self) -> bool {
+        self.allow_disconnect != 0
+    }
 }
 
 pub async fn insert(pool: &Pool, row: &LinkTokenRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO link_tokens (token_hash, tenant_id, deployment_id, category, owner_name, username, \
-         redirect_uri, created_at, expires_at, revoked_at, account_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         redirect_uri, created_at, expires_at, revoked_at, account_id, allow_disconnect) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&row.token_hash)
     .bind(&row.tenant_id)
@@ -34,6 +44,7 @@ pub async fn insert(pool: &Pool, row: &LinkTokenRow) -> sqlx::Result<()> {
     .bind(row.expires_at)
     .bind(row.revoked_at)
     .bind(&row.account_id)
+    .bind(row.allow_disconnect)
     .execute(pool)
     .await?;
     Ok(())

@@ -12,4 +12,5 @@ mod link_tokens;
 mod oauth_flow;
 mod openapi;
 mod webhooks;
+mod widget_accounts;
 mod widget_session;

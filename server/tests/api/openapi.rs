@@ -24,6 +24,7 @@ async fn the_openapi_document_covers_the_http_api() {
         "/widget/apps",
         "/widget/connect/{app}",
         "/widget/attempts/{attempt_id}",
+        "/widget/accounts/{account_id}",
         "/oauth/start/{attempt_id}",
         "/oauth/callback",
         "/connect",
