@@ -9,7 +9,7 @@ use plugboard_shared::{
 
 use crate::catalog::ProviderDef;
 use crate::credentials::Credentials;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{accounts, attempts};
 use crate::verify::{Verification, verify_authorization};
@@ -25,7 +25,9 @@ pub struct Connection<'a> {
 }
 
 /// Verifies and stores `credentials`; a failed verification is stored too (status
-/// `verification_failed`) so the host can see and retry it.
+/// `verification_failed`) so the host can see and retry it. A reconnect to an identity
+/// that another account of the tenant holds stores nothing: `409 identity_taken`, which
+/// the caller records as the attempt's failure (see [`identity_taken`]).
 pub async fn complete(
     state: &AppState,
     connection: &Connection<'_>,
@@ -51,7 +53,20 @@ pub async fn complete(
         expires_at,
         account_id: connection.account_id,
     };
-    let (row, already_exists) = accounts::upsert(&state.pool, &state.key, &new).await?;
+    let (row, already_exists) = match accounts::upsert(&state.pool, &state.key, &new).await {
+        Ok(stored) => stored,
+        Err(accounts::UpsertError::IdentityTaken { holder }) => {
+            tracing::info!(app = %connection.app.key, holder = %holder.account_id, "reconnect to an identity already connected");
+            return Err(ApiError::conflict(
+                IDENTITY_TAKEN,
+                format!(
+                    "{} is already connected as another {} account ({}); reconnect or disconnect that one instead",
+                    holder.identity, connection.app.name, holder.account_id
+                ),
+            ));
+        }
+        Err(accounts::UpsertError::Database(err)) => return Err(err.into()),
+    };
     let event = match status {
         AccountStatus::Verified if !already_exists => Some(AccountEvent::Created),
         AccountStatus::VerificationFailed => Some(AccountEvent::VerificationFailed),
@@ -70,6 +85,16 @@ pub async fn complete(
     });
     tracing::info!(app = %row.app, account_id = %row.account_id, status = status.as_str(), already_exists, "account stored");
     record(state, connection.attempt_id, result, payload).await
+}
+
+const IDENTITY_TAKEN: &str = "identity_taken";
+
+/// The message of `complete`'s `409 identity_taken`, if that is what `err` is.
+pub fn identity_taken(err: &ApiError) -> Option<&str> {
+    match err {
+        ApiError::Conflict { code, message } if *code == IDENTITY_TAKEN => Some(message),
+        _ => None,
+    }
 }
 
 /// Ends an attempt without credentials (denied, provider error…).

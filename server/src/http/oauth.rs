@@ -212,7 +212,15 @@ async fn finish(
         app: def,
         account_id: attempt.account_id.as_deref(),
     };
-    connect::complete(state, &connection, credentials, expires_at).await
+    match connect::complete(state, &connection, credentials, expires_at).await {
+        // The person reached the provider as someone already connected: an ordinary
+        // failed attempt for the widget, not a broken page.
+        Err(err) => match connect::identity_taken(&err) {
+            Some(message) => fail(FailureReason::ProviderError, message.to_owned()).await,
+            None => Err(err),
+        },
+        stored => stored,
+    }
 }
 
 /// Values typed before the popup, kept on the attempt.

@@ -205,7 +205,7 @@ fn session_apps<'s>(
 }
 
 #[utoipa::path(post, path = "/widget/connect/{app}", tag = "widget", params(("app" = String, Path)), request_body = ConnectRequest, security(("link_token" = [])),
-    responses((status = 200, description = "OAuth apps: where to point the popup. Form-based apps answer a PopupMessage instead, verified at once", body = ConnectStarted), (status = 403, description = "Origin not in allowed_origins", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+    responses((status = 200, description = "OAuth apps: where to point the popup. Form-based apps answer a PopupMessage instead, verified at once", body = ConnectStarted), (status = 403, description = "Origin not in allowed_origins", body = ErrorBody), (status = 404, description = "unknown_app, or unknown_account: account_id is not an account of this tenant", body = ErrorBody), (status = 409, description = "account_id is another app's account (app_mismatch) or not the one the link token re-authorizes (account_mismatch); identity_taken: the credentials belong to an identity another account of the tenant holds", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
 pub(super) async fn connect_app(
     State(state): State<AppState>,
     session: LinkSession,
@@ -224,7 +224,7 @@ pub(super) async fn connect_app(
             )
         })?;
     let origin = request_origin(&state, &headers)?;
-    check_reconnect_app(&state, &session, &app).await?;
+    let account_id = reconnect_target(&state, &session, &app, body.account_id.as_ref()).await?;
     let values = form_values(def, body)?;
     let attempt_id = random_token("att_");
     // Only an OAuth attempt outlives this request, and it keeps only what the callback
@@ -239,7 +239,7 @@ pub(super) async fn connect_app(
         app: app.as_str(),
         origin: &origin,
         inputs: inputs.as_deref(),
-        account_id: session.row.account_id.as_deref(),
+        account_id: account_id.as_deref(),
     };
     attempts::create(&state.pool, &new, clock::now()).await?;
     if def.auth_mode == AuthMode::Oauth2 {
@@ -251,31 +251,77 @@ pub(super) async fn connect_app(
         attempt_id: &attempt_id,
         tenant_id: &session.tenant_id,
         app: def,
-        account_id: session.row.account_id.as_deref(),
+        account_id: account_id.as_deref(),
     };
-    let message = if def.auth_mode == AuthMode::Oauth2Cc {
+    let stored = if def.auth_mode == AuthMode::Oauth2Cc {
         match oauth_client::client_credentials(&state, def, values).await {
-            Ok((credentials, expires_at)) => connect::complete(&state, &connection, credentials, expires_at).await?,
-            Err(message) => {
-                connect::fail(&state, &attempt_id, &app, FailureReason::ProviderError, Some(message)).await?
-            }
+            Ok((credentials, expires_at)) => connect::complete(&state, &connection, credentials, expires_at).await,
+            Err(message) => connect::fail(&state, &attempt_id, &app, FailureReason::ProviderError, Some(message)).await,
         }
     } else {
         let credentials = Credentials {
             fields: values,
             ..Credentials::default()
         };
-        connect::complete(&state, &connection, credentials, None).await?
+        connect::complete(&state, &connection, credentials, None).await
     };
-    Ok(Json(message).into_response())
+    match stored {
+        Ok(message) => Ok(Json(message).into_response()),
+        Err(err) => {
+            // The attempt ended all the same: its outcome says why.
+            if let Some(text) = connect::identity_taken(&err) {
+                connect::fail(
+                    &state,
+                    &attempt_id,
+                    &app,
+                    FailureReason::ProviderError,
+                    Some(text.to_owned()),
+                )
+                .await?;
+            }
+            Err(err)
+        }
+    }
+}
+
+/// The account this connection re-authorizes, if any: the one the link token is bound to
+/// (reconnect link), or the one the widget names (its "Reconnect" button), which must be
+/// an account of this tenant at this app.
+async fn reconnect_target(
+    state: &AppState,
+    session: &LinkSession,
+    app: &AppKey,
+    requested: Option<&AccountId>,
+) -> ApiResult<Option<String>> {
+    match (session.row.account_id.as_deref(), requested) {
+        (Some(bound), Some(requested)) if bound != requested.as_str() => Err(ApiError::conflict(
+            "account_mismatch",
+            format!("this link re-authorizes account {bound}; it cannot reconnect {requested}"),
+        )),
+        (Some(bound), _) => {
+            check_reconnect_app(state, bound, app).await?;
+            Ok(Some(bound.to_owned()))
+        }
+        (None, Some(requested)) => {
+            let row = own_account(state, session, requested).await?;
+            if row.app != app.as_str() {
+                return Err(ApiError::conflict(
+                    "app_mismatch",
+                    format!(
+                        "account {requested} is a {} account; reconnect it with {}",
+                        row.app, row.app
+                    ),
+                ));
+            }
+            Ok(Some(row.account_id))
+        }
+        (None, None) => Ok(None),
+    }
 }
 
 /// In reconnect mode the session re-authorizes one account, so only its app can connect.
-async fn check_reconnect_app(state: &AppState, session: &LinkSession, app: &AppKey) -> ApiResult<()> {
-    let Some(account_id) = &session.row.account_id else {
-        return Ok(());
-    };
-    let existing = accounts::find(&state.pool, &plugboard_shared::AccountId::parse(account_id.clone())?).await?;
+async fn check_reconnect_app(state: &AppState, account_id: &str, app: &AppKey) -> ApiResult<()> {
+    let existing = accounts::find(&state.pool, &AccountId::parse(account_id.to_owned())?).await?;
     match existing {
         Some(row) if row.app != app.as_str() => Err(ApiError::bad_request(
             "wrong_app",

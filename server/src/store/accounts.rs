@@ -54,9 +54,20 @@ pub struct NewAccount<'a> {
     pub account_id: Option<&'a str>,
 }
 
+/// Why [`upsert`] stored nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum UpsertError {
+    /// Reconnecting an account to an identity another account of the tenant (same app)
+    /// already holds: one identity is one account, so the person must pick that one.
+    #[error("another account of this tenant already holds the identity")]
+    IdentityTaken { holder: AccountRow },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
 /// Stores `new`, updating the existing row for the same tenant + app + identity.
 /// Returns the row and whether it already existed.
-pub async fn upsert(pool: &Pool, key: &MasterKey, new: &NewAccount<'_>) -> sqlx::Result<(AccountRow, bool)> {
+pub async fn upsert(pool: &Pool, key: &MasterKey, new: &NewAccount<'_>) -> Result<(AccountRow, bool), UpsertError> {
     if let Some(account_id) = new.account_id {
         let existing = find(
             pool,
@@ -64,7 +75,7 @@ pub async fn upsert(pool: &Pool, key: &MasterKey, new: &NewAccount<'_>) -> sqlx:
         )
         .await?;
         if let Some(existing) = existing.filter(|row| row.tenant_id == new.tenant_id.as_str()) {
-            return Ok((update(pool, key, &existing, new).await?, true));
+            return reconnect(pool, key, &existing, new).await.map(|row| (row, true));
         }
     }
     // Two tries: a concurrent insert of the same identity turns our insert into an update.
@@ -75,10 +86,38 @@ pub async fn upsert(pool: &Pool, key: &MasterKey, new: &NewAccount<'_>) -> sqlx:
         match insert(pool, key, new).await {
             Ok(row) => return Ok((row, false)),
             Err(err) if is_unique_violation(&err) => continue,
-            Err(err) => return Err(err),
+            Err(err) => return Err(err.into()),
         }
     }
-    Err(sqlx::Error::Protocol("account changed concurrently twice".into()))
+    Err(sqlx::Error::Protocol("account changed concurrently twice".into()).into())
+}
+
+/// Updates `existing` whatever identity it had, unless another account holds the new one
+/// (checked first, and again by the unique constraint against a concurrent connection).
+async fn reconnect(
+    pool: &Pool,
+    key: &MasterKey,
+    existing: &AccountRow,
+    new: &NewAccount<'_>,
+) -> Result<AccountRow, UpsertError> {
+    let holder = |found: Option<AccountRow>| found.filter(|row| row.authorization_id != existing.authorization_id);
+    // A failed verification names nobody: the account keeps its identity (see `update`).
+    let checked = if new.identity.is_empty() {
+        None
+    } else {
+        find_by_identity(pool, new).await?
+    };
+    if let Some(holder) = holder(checked) {
+        return Err(UpsertError::IdentityTaken { holder });
+    }
+    match update(pool, key, existing, new).await {
+        Ok(row) => Ok(row),
+        Err(err) if is_unique_violation(&err) => match holder(find_by_identity(pool, new).await?) {
+            Some(holder) => Err(UpsertError::IdentityTaken { holder }),
+            None => Err(err.into()),
+        },
+        Err(err) => Err(err.into()),
+    }
 }
 
 async fn find_by_identity(pool: &Pool, new: &NewAccount<'_>) -> sqlx::Result<Option<AccountRow>> {
@@ -118,11 +157,14 @@ async fn insert(pool: &Pool, key: &MasterKey, new: &NewAccount<'_>) -> sqlx::Res
     .await
 }
 
+/// New credentials and status for `existing`; an empty identity (verification failed)
+/// leaves the known one in place.
 async fn update(pool: &Pool, key: &MasterKey, existing: &AccountRow, new: &NewAccount<'_>) -> sqlx::Result<AccountRow> {
     let now = clock::now();
     sqlx::query_as(
         "UPDATE integrated_accounts SET status = $1, credentials = $2, verified_at = COALESCE($3, verified_at), \
-         expires_at = $4, updated_at = $5, identity = $6 WHERE authorization_id = $7 RETURNING *",
+         expires_at = $4, updated_at = $5, identity = COALESCE(NULLIF($6, ''), identity) \
+         WHERE authorization_id = $7 RETURNING *",
     )
     .bind(new.status.as_str())
     .bind(new.credentials.seal(key, &existing.account_id))

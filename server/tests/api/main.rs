@@ -13,4 +13,5 @@ mod oauth_flow;
 mod openapi;
 mod webhooks;
 mod widget_accounts;
+mod widget_reconnect;
 mod widget_session;
