@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::CookieJar;
@@ -22,6 +22,9 @@ use crate::error::ApiResult;
 use crate::oauth_client::{code_client, credentials_from, scopes, token_error_message};
 use crate::state::AppState;
 use crate::store::attempts::{self, AttemptRow};
+
+/// Query parameter that carries the attempt id back to `return_to` in redirect mode.
+const RETURN_PARAM: &str = "plugboard_attempt";
 
 /// Binds an attempt to the browser that started it, so a callback URL replayed in
 /// another browser (login CSRF, RFC 9700 §4.7) finds no match.
@@ -108,7 +111,7 @@ pub(super) struct CallbackQuery {
 }
 
 #[utoipa::path(get, path = "/oauth/callback", tag = "oauth",
-    responses((status = 200, description = "A page that posts the result to the opener and closes", content_type = "text/html")))]
+    responses((status = 200, description = "A page that posts the result to the opener and closes", content_type = "text/html"), (status = 303, description = "Redirect mode (the attempt has a return_to): back to return_to with plugboard_attempt=<attempt_id> added to its query; read the outcome with GET /widget/attempts/{attempt_id}"), (status = 400, description = "Unknown, expired or replayed state, or another browser", content_type = "text/html")))]
 pub(super) async fn callback(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -118,16 +121,55 @@ pub(super) async fn callback(
         Ok(attempt) => attempt,
         Err(text) => return dead_end(StatusCode::BAD_REQUEST, text),
     };
-    match finish(&state, &attempt, query).await {
-        Ok(message) => deliver(&message, &attempt.origin),
-        Err(err) => {
-            tracing::error!(error = %format!("{err:#}"), "oauth callback failed");
-            dead_end(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong on our side. Close this window and try again.",
+    let finished = finish(&state, &attempt, query).await;
+    if let Err(err) = &finished {
+        tracing::error!(error = %format!("{err:#}"), "oauth callback failed");
+        // The attempt is claimed and will not finish: say so to whoever asks for it.
+        if let Ok(app) = AppKey::parse(attempt.app.clone()) {
+            let message = "something went wrong on our side; try again".to_owned();
+            let recorded = connect::fail(
+                &state,
+                &attempt.attempt_id,
+                &app,
+                FailureReason::ProviderError,
+                Some(message),
             )
+            .await;
+            if let Err(err) = recorded {
+                tracing::error!(error = %err, "attempt outcome not recorded");
+            }
         }
     }
+    if let Some(return_to) = &attempt.return_to {
+        return back_to(return_to, &attempt.attempt_id);
+    }
+    match finished {
+        Ok(message) => deliver(&message, &attempt.origin),
+        Err(_) => dead_end(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong on our side. Close this window and try again.",
+        ),
+    }
+}
+
+/// Redirect mode: the whole page went to the provider, so instead of the popup page the
+/// browser goes back to the host's page, which reads the outcome with
+/// `GET /widget/attempts/{attempt_id}`. `return_to` was checked against the allowed
+/// origins when the attempt was created.
+fn back_to(return_to: &str, attempt_id: &str) -> Response {
+    let Ok(mut url) = url::Url::parse(return_to) else {
+        return dead_end(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong on our side. Go back to the app and try again.",
+        );
+    };
+    url.query_pairs_mut().append_pair(RETURN_PARAM, attempt_id);
+    let mut response = Redirect::to(url.as_str()).into_response();
+    let headers = response.headers_mut();
+    // The callback URL held the code and state: keep it out of the host's Referer.
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// The attempt this callback answers, claimed so that no replay can finish it again.

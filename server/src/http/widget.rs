@@ -205,7 +205,7 @@ fn session_apps<'s>(
 }
 
 #[utoipa::path(post, path = "/widget/connect/{app}", tag = "widget", params(("app" = String, Path)), request_body = ConnectRequest, security(("link_token" = [])),
-    responses((status = 200, description = "OAuth apps: where to point the popup. Form-based apps answer a PopupMessage instead, verified at once", body = ConnectStarted), (status = 403, description = "Origin not in allowed_origins", body = ErrorBody), (status = 404, description = "unknown_app, or unknown_account: account_id is not an account of this tenant", body = ErrorBody), (status = 409, description = "account_id is another app's account (app_mismatch) or not the one the link token re-authorizes (account_mismatch); identity_taken: the credentials belong to an identity another account of the tenant holds", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+    responses((status = 200, description = "OAuth apps: where to point the popup. Form-based apps answer a PopupMessage instead, verified at once", body = ConnectStarted), (status = 403, description = "Origin not in allowed_origins", body = ErrorBody), (status = 404, description = "unknown_app, or unknown_account: account_id is not an account of this tenant", body = ErrorBody), (status = 400, description = "invalid_return_to: return_to is not an absolute http(s) URL on this server or an allowed origin, or the app is not an OAuth app; other invalid input", body = ErrorBody), (status = 409, description = "account_id is another app's account (app_mismatch) or not the one the link token re-authorizes (account_mismatch); identity_taken: the credentials belong to an identity another account of the tenant holds", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
 pub(super) async fn connect_app(
     State(state): State<AppState>,
     session: LinkSession,
@@ -225,6 +225,11 @@ pub(super) async fn connect_app(
         })?;
     let origin = request_origin(&state, &headers)?;
     let account_id = reconnect_target(&state, &session, &app, body.account_id.as_ref()).await?;
+    let return_to = body
+        .return_to
+        .as_deref()
+        .map(|url| check_return_to(&state, def, url))
+        .transpose()?;
     let values = form_values(def, body)?;
     let attempt_id = random_token("att_");
     // Only an OAuth attempt outlives this request, and it keeps only what the callback
@@ -240,6 +245,7 @@ pub(super) async fn connect_app(
         origin: &origin,
         inputs: inputs.as_deref(),
         account_id: account_id.as_deref(),
+        return_to: return_to.as_deref(),
     };
     attempts::create(&state.pool, &new, clock::now()).await?;
     if def.auth_mode == AuthMode::Oauth2 {
@@ -332,6 +338,36 @@ async fn check_reconnect_app(state: &AppState, account_id: &str, app: &AppKey) -
         )),
         _ => Ok(()),
     }
+}
+
+/// Redirect mode sends the browser back to a page of the host with the attempt's id, so
+/// that page must be one we trust as much as a popup's opener: the server's own origin or
+/// an allowed one (no open redirector, RFC 9700 §4.11).
+fn check_return_to(state: &AppState, def: &ProviderDef, return_to: &str) -> ApiResult<String> {
+    if def.auth_mode != AuthMode::Oauth2 {
+        return Err(ApiError::bad_request(
+            "invalid_return_to",
+            format!("return_to is for OAuth apps; {} answers at once", def.name),
+        ));
+    }
+    let url = url::Url::parse(return_to)
+        .ok()
+        .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
+        .filter(|url| url.username().is_empty() && url.password().is_none())
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_return_to",
+                "return_to must be an absolute http(s) URL of the page to come back to",
+            )
+        })?;
+    let origin = url.origin().ascii_serialization();
+    if !state.origin_allowed(&origin) {
+        return Err(ApiError::bad_request(
+            "invalid_return_to",
+            format!("return_to must be on this server or an origin in server.allowed_origins, not {origin}"),
+        ));
+    }
+    Ok(url.into())
 }
 
 /// The page that runs the attempt: the popup will post its result to exactly this origin,

@@ -25,6 +25,8 @@ pub struct AttemptRow {
     pub inputs: Option<String>,
     /// The account this attempt re-authorizes or creates with the host's id.
     pub account_id: Option<String>,
+    /// Redirect mode: where the callback sends the browser instead of the popup page.
+    pub return_to: Option<String>,
 }
 
 /// A new attempt of `tenant_id` at `app`, run from a page of `origin`.
@@ -35,12 +37,13 @@ pub struct NewAttempt<'a> {
     pub origin: &'a str,
     pub inputs: Option<&'a str>,
     pub account_id: Option<&'a str>,
+    pub return_to: Option<&'a str>,
 }
 
 pub async fn create(pool: &Pool, new: &NewAttempt<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO connect_attempts (attempt_id, tenant_id, app, origin, created_at, expires_at, inputs, account_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO connect_attempts (attempt_id, tenant_id, app, origin, created_at, expires_at, inputs, account_id, \
+         return_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(new.attempt_id)
     .bind(new.tenant_id)
@@ -50,6 +53,7 @@ pub async fn create(pool: &Pool, new: &NewAttempt<'_>, now: i64) -> sqlx::Result
     .bind(now + ATTEMPT_LIFETIME_SECS)
     .bind(new.inputs)
     .bind(new.account_id)
+    .bind(new.return_to)
     .execute(pool)
     .await?;
     Ok(())

@@ -296,6 +296,11 @@ impl Browser {
         (response.status(), response.text().await.unwrap())
     }
 
+    /// GET `url` and the whole answer (status, headers), redirects not followed.
+    pub async fn send(&self, url: &str) -> reqwest::Response {
+        self.client.get(url).send().await.unwrap()
+    }
+
     pub async fn redirect_target(&self, url: &str) -> String {
         let response = self.client.get(url).send().await.unwrap();
         assert!(

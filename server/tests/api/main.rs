@@ -11,6 +11,7 @@ mod lifecycle;
 mod link_tokens;
 mod oauth_flow;
 mod openapi;
+mod redirect_mode;
 mod webhooks;
 mod widget_accounts;
 mod widget_reconnect;
