@@ -46,4 +46,9 @@ async fn the_openapi_document_covers_the_http_api() {
     );
     assert_eq!(schemas["TenantId"]["pattern"], "^[a-zA-Z0-9_.-]{1,128}$");
     assert!(doc["components"]["securitySchemes"]["api_key"].is_object());
+    for schema in ["WidgetAccount", "RemovalEvent", "ConnectRequest"] {
+        assert!(schemas[schema].is_object(), "{schema} is not in the document");
+    }
+    assert!(schemas["ConnectRequest"]["properties"]["return_to"].is_object());
+    assert!(schemas["WidgetApp"]["properties"]["accounts"].is_object());
 }
