@@ -1,6 +1,6 @@
 //! Merges each resource's router and adds the layers. Widget endpoints get CORS for the
-//! configured host origins only; static files (loader, wasm) are public and carry no
-//! credentials, so any page may fetch them.
+//! configured host origins only; static files (loader, wasm, see assets.rs) are public and
+//! carry no credentials, so any page may fetch them.
 
 use axum::Router;
 use axum::http::{HeaderValue, Method, header};
@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 mod accounts;
+mod assets;
 mod callback_page;
 mod health;
 mod hosted;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
 
     let mut app = Router::new()
         .merge(widget::router().layer(widget_cors))
+        .merge(assets::router(&state.config.server.public_dir).layer(CorsLayer::new().allow_origin(Any)))
         .merge(link_tokens::router())
         .merge(oauth::router())
         .merge(accounts::router())

@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod api_key_flow;
+mod assets;
 mod auth_modes;
 mod deployments;
 mod lifecycle;

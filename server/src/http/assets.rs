@@ -1,0 +1,111 @@
+//! The widget's files. `/widget.js` and `/widget.mjs` keep their URLs (host pages embed
+//! them), so browsers revalidate them on every load; `/pkg/*` names carry a content hash
+//! (`plugboard_widget-<hash>.js`, `…_bg.wasm`), so they are cached for a year. Every file
+//! goes out as its precompressed `.br` or `.gz` sibling when the browser accepts one.
+//!
+//! `cargo xtask build` writes the minified loaders naming the hashed bundle into
+//! public/pkg/; before any build, the loaders are served from public/ as written.
+
+use std::path::Path;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// For `/pkg/` names with a content hash: the bytes behind the URL never change.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// For the loaders: cache, but ask the server (a cheap 304) before each use, so a new
+/// build reaches every host page at once.
+const REVALIDATE: &str = "public, no-cache";
+const JAVASCRIPT_UTF8: &str = "text/javascript; charset=utf-8";
+
+pub fn router(public_dir: &Path) -> Router<AppState> {
+    let pkg = ServeDir::new(public_dir.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip()
+        .not_found_service(axum::routing::any(|| async {
+            ApiError::not_found("not_found", "no such path")
+        }));
+    Router::new()
+        .route("/widget.js", get(loader))
+        .route("/widget.mjs", get(module_loader))
+        .nest_service("/pkg", pkg)
+        .layer(middleware::from_fn(cache_headers))
+}
+
+async fn loader(State(state): State<AppState>, request: Request) -> Response {
+    serve_loader(&state.config.server.public_dir, "widget.js", request).await
+}
+
+/// `import { Plugboard } from ".../widget.mjs"`: it imports `./widget.js`, the loader above.
+async fn module_loader(State(state): State<AppState>, request: Request) -> Response {
+    serve_loader(&state.config.server.public_dir, "widget.mjs", request).await
+}
+
+/// The built loader from public/pkg/, or public/`name` when nothing was built. Labelled
+/// UTF-8: a classic script would otherwise be decoded in the host page's charset.
+async fn serve_loader(public_dir: &Path, name: &str, request: Request) -> Response {
+    let built = public_dir.join("pkg").join(name);
+    let path = if tokio::fs::metadata(&built).await.is_ok_and(|m| m.is_file()) {
+        built
+    } else {
+        public_dir.join(name)
+    };
+    let file = ServeFile::new(path).precompressed_br().precompressed_gzip();
+    let mut response = match file.oneshot(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    };
+    if response.status().is_success() {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(JAVASCRIPT_UTF8));
+    }
+    response
+}
+
+/// `Cache-Control` by name (see [`IMMUTABLE`], [`REVALIDATE`]) on what was found, and
+/// `Vary: Accept-Encoding` since the same URL answers brotli, gzip or plain bytes.
+async fn cache_headers(request: Request, next: Next) -> Response {
+    let hashed = request.uri().path().rsplit('/').next().is_some_and(is_content_hashed);
+    let mut response = next.run(request).await.into_response();
+    let status = response.status();
+    let headers = response.headers_mut();
+    headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        let policy = if hashed { IMMUTABLE } else { REVALIDATE };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
+}
+
+/// `plugboard_widget-0123abcdef.js`, `plugboard_widget-0123abcdef_bg.wasm`: at least
+/// eight hex digits after the name's last hyphen.
+fn is_content_hashed(name: &str) -> bool {
+    name.rsplit_once('-')
+        .is_some_and(|(_, rest)| rest.bytes().take_while(u8::is_ascii_hexdigit).count() >= 8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_content_hashed;
+
+    #[test]
+    fn only_hashed_names_are_immutable() {
+        assert!(is_content_hashed("plugboard_widget-0123abcdef.js"));
+        assert!(is_content_hashed("plugboard_widget-0123abcdef_bg.wasm"));
+        assert!(!is_content_hashed("plugboard_widget.js"));
+        assert!(!is_content_hashed("plugboard_widget_bg.wasm"));
+        assert!(!is_content_hashed("widget.js"));
+        assert!(!is_content_hashed("my-widget.js"));
+    }
+}
