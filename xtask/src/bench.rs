@@ -1,30 +1,19 @@
 //! `cargo xtask bench`: what the widget costs a host page — bytes over the wire (raw,
-//! gzip, brotli) against the budget, and the time from `renderAccountConnectionModal()`
+//! gzip, brotli; see payload.rs) against the budget, and the time from `renderAccountConnectionModal()`
 //! to the painted app list over cold loads in headless Chromium.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, bail};
 
 use crate::build::{self, BuildOptions};
-use crate::process::{run, target_dir, workspace_root};
+use crate::payload;
+use crate::process::{run, target_dir};
 use crate::server::{Secrets, TestServer, scrub_plugboard_env};
 use crate::steps::Steps;
 use crate::tools;
-
-/// The widget's whole payload (wasm + JS + CSS), brotli-compressed, must stay under this.
-const BUDGET_BROTLI_BYTES: u64 = 150 * 1000;
-
-/// The files a host page downloads to show the widget, by kind.
-const PAYLOAD: &[(&str, &str)] = &[
-    ("wasm", "public/pkg/plugboard_widget_bg.wasm"),
-    ("JS", "public/widget.js"),
-    ("JS", "public/pkg/plugboard_widget.js"),
-    ("CSS", "public/widget.css"),
-];
 
 pub fn command(args: &[String]) -> anyhow::Result<()> {
     let options = parse_options(args)?;
@@ -72,92 +61,15 @@ fn bench(steps: &mut Steps, options: &BenchOptions) -> anyhow::Result<()> {
     };
     let built = build::build(steps, &build_options)?;
     let chromium = steps.run("tools: Chromium", tools::ensure_chromium)?;
-    let payload = steps.run("payload: compress", measure_payload)?;
+    let payload = steps.run("payload: measure public/pkg", payload::measure)?;
     let samples = steps.run(&format!("load time: {loads} cold loads"), || {
         let server = TestServer::start(&built.server_binary, &Secrets::generate()?)?;
         load_times(&server.url, &chromium.browser, loads)
     })?;
-    print_payload(&payload);
+    payload::print(&payload);
     print_load_times(&samples);
-    print_budget(&payload);
+    payload::print_budget(&payload);
     Ok(())
-}
-
-struct Sizes {
-    kind: &'static str,
-    path: &'static str,
-    /// `None` when the file does not exist (e.g. CSS inlined into the wasm).
-    bytes: Option<[u64; 3]>,
-}
-
-fn measure_payload() -> anyhow::Result<Vec<Sizes>> {
-    let root = workspace_root();
-    PAYLOAD
-        .iter()
-        .map(|&(kind, path)| {
-            let bytes = match fs::read(root.join(path)) {
-                Ok(data) => Some([data.len() as u64, gzip_len(&data)?, brotli_len(&data)?]),
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-                Err(err) => return Err(err).with_context(|| format!("cannot read {path}")),
-            };
-            Ok(Sizes { kind, path, bytes })
-        })
-        .collect()
-}
-
-fn gzip_len(data: &[u8]) -> anyhow::Result<u64> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(data)?;
-    Ok(encoder.finish()?.len() as u64)
-}
-
-fn brotli_len(data: &[u8]) -> anyhow::Result<u64> {
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    let mut out = Vec::new();
-    brotli::BrotliCompress(&mut &data[..], &mut out, &params)?;
-    Ok(out.len() as u64)
-}
-
-fn print_payload(files: &[Sizes]) {
-    println!("\nwidget payload (bytes)");
-    println!("  {:<40} {:>9} {:>9} {:>9}", "file", "raw", "gzip", "brotli");
-    for file in files {
-        match file.bytes {
-            Some([raw, gz, br]) => println!("  {:<40} {raw:>9} {gz:>9} {br:>9}", file.path),
-            None => println!("  {:<40} {:>9}", file.path, "missing"),
-        }
-    }
-    for kind in ["wasm", "JS", "CSS"] {
-        let [raw, gz, br] = totals(files.iter().filter(|f| f.kind == kind));
-        println!("  {:<40} {raw:>9} {gz:>9} {br:>9}", format!("total {kind}"));
-    }
-    let [raw, gz, br] = totals(files.iter());
-    println!("  {:<40} {raw:>9} {gz:>9} {br:>9}", "total");
-}
-
-fn totals<'a>(files: impl Iterator<Item = &'a Sizes>) -> [u64; 3] {
-    files
-        .filter_map(|f| f.bytes)
-        .fold([0; 3], |acc, b| [acc[0] + b[0], acc[1] + b[1], acc[2] + b[2]])
-}
-
-fn print_budget(files: &[Sizes]) {
-    let brotli = totals(files.iter())[2];
-    let verdict = if brotli <= BUDGET_BROTLI_BYTES {
-        "within budget"
-    } else {
-        "OVER BUDGET"
-    };
-    println!(
-        "\nbudget: {:.1} KB brotli of {} KB ({:.0}%): {verdict}",
-        brotli as f64 / 1000.0,
-        BUDGET_BROTLI_BYTES / 1000,
-        brotli as f64 * 100.0 / BUDGET_BROTLI_BYTES as f64
-    );
 }
 
 /// Runs e2e/bench through Playwright (a new browser context, so a cold cache, per load)

@@ -1,12 +1,15 @@
-//! `cargo xtask build` and `cargo xtask run`: the widget (cargo → wasm-bindgen → wasm-opt)
-//! into public/pkg/, then the server binary.
+//! `cargo xtask build` and `cargo xtask run`: the widget (cargo → wasm-bindgen → wasm-opt
+//! → esbuild, content-hashed and precompressed) into public/pkg/, then the server binary.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
+use sha2::{Digest, Sha256};
 
+use crate::payload;
 use crate::process::{cargo, run, target_dir, workspace_root};
 use crate::steps::Steps;
 use crate::tools::{self, WASM_TARGET};
@@ -34,8 +37,8 @@ const WASM_OPT_FLAGS: &[&str] = &[
 pub struct BuildOptions {
     /// Server in the `release` profile (the widget always uses `wasm-release`).
     pub release: bool,
-    /// Fail instead of shipping an unoptimised bundle when wasm-opt is unavailable.
-    pub require_wasm_opt: bool,
+    /// Fail instead of shipping an unoptimised bundle when wasm-opt or esbuild is unavailable.
+    pub require_npm_tools: bool,
     /// Build the server as `cargo test --workspace` did (see [`build_server`]).
     pub server_as_tested: bool,
 }
@@ -44,13 +47,13 @@ impl BuildOptions {
     /// What `cargo xtask build` and `run` do.
     pub const DEFAULT: Self = Self {
         release: false,
-        require_wasm_opt: false,
+        require_npm_tools: false,
         server_as_tested: false,
     };
     /// For `test` and `bench`: an optimised bundle is the one we measure and ship.
     pub const CHECKED: Self = Self {
         release: false,
-        require_wasm_opt: true,
+        require_npm_tools: true,
         server_as_tested: false,
     };
 }
@@ -107,8 +110,8 @@ pub fn build(steps: &mut Steps, options: &BuildOptions) -> anyhow::Result<Built>
         tools::ensure_wasm_target()?;
         tools::ensure_wasm_bindgen()?;
         match tools::ensure_npm_packages() {
-            Err(err) if !options.require_wasm_opt => {
-                println!("warning: {err:#}\n(continuing without wasm-opt)");
+            Err(err) if !options.require_npm_tools => {
+                println!("warning: {err:#}\n(continuing without wasm-opt and esbuild)");
                 Ok(())
             }
             other => other,
@@ -133,55 +136,70 @@ pub fn build_widget(steps: &mut Steps, options: &BuildOptions) -> anyhow::Result
     let compiled = target_dir()
         .join(WASM_TARGET)
         .join("wasm-release/plugboard_widget.wasm");
-    let pkg = workspace_root().join("public/pkg");
-    let bundle = Bundle {
-        wasm: pkg.join("plugboard_widget_bg.wasm"),
-        js: pkg.join("plugboard_widget.js"),
-        stamp: target_dir().join("wasm-bindgen/plugboard_widget.stamp"),
-    };
     let wasm_opt = tools::wasm_opt();
-    if wasm_opt.is_none() && options.require_wasm_opt {
-        bail!("wasm-opt is missing: run `npm ci` in e2e/ (binaryen is one of its packages)");
+    let esbuild = tools::npm_tool("esbuild");
+    if (wasm_opt.is_none() || esbuild.is_none()) && options.require_npm_tools {
+        bail!("wasm-opt or esbuild is missing: run `npm ci` in e2e/ (binaryen and esbuild are among its packages)");
     }
+    let staged = Staged::new();
     let want_stamp = stamp_for(&compiled, wasm_opt.is_some())?;
-    if bundle.is_current(&want_stamp) {
-        println!("public/pkg is up to date with {}", compiled.display());
-        return Ok(());
+    if staged.is_current(&want_stamp) {
+        println!("{} is up to date with {}", staged.dir.display(), compiled.display());
+    } else {
+        steps.run("widget: wasm-bindgen --target web", || {
+            let cli = tools::ensure_wasm_bindgen()?.cli;
+            let _ = fs::remove_dir_all(&staged.dir);
+            run(Command::new(cli)
+                .args(["--target", "web", "--no-typescript", "--out-dir"])
+                .arg(&staged.dir)
+                .arg(&compiled))
+        })?;
+        match &wasm_opt {
+            Some(wasm_opt) => steps.run(&format!("widget: wasm-opt {}", WASM_OPT_FLAGS[..2].join(" ")), || {
+                run(Command::new(wasm_opt)
+                    .args(WASM_OPT_FLAGS)
+                    .arg(&staged.wasm)
+                    .arg("-o")
+                    .arg(&staged.wasm))
+            })?,
+            None => println!(
+                "warning: wasm-opt not found (run `npm ci` in e2e/ for it); \
+                 public/pkg gets an unoptimised, larger bundle"
+            ),
+        }
+        staged.write_stamp(&want_stamp)?;
     }
-    steps.run("widget: wasm-bindgen --target web", || {
-        let cli = tools::ensure_wasm_bindgen()?.cli;
-        run(Command::new(cli)
-            .args(["--target", "web", "--no-typescript", "--out-dir"])
-            .arg(&pkg)
-            .arg(&compiled))
-    })?;
-    match wasm_opt {
-        Some(wasm_opt) => steps.run("widget: wasm-opt -O1 --converge", || {
-            run(Command::new(wasm_opt)
-                .args(WASM_OPT_FLAGS)
-                .arg(&bundle.wasm)
-                .arg("-o")
-                .arg(&bundle.wasm))
-        })?,
-        None => println!(
-            "warning: wasm-opt not found (run `npm ci` in e2e/ for it); \
-             public/pkg holds an unoptimised, larger bundle"
-        ),
+    if esbuild.is_none() {
+        println!("warning: esbuild not found (run `npm ci` in e2e/ for it); the JS in public/pkg is not minified");
     }
-    bundle.write_stamp(&want_stamp)
+    steps.run("widget: minify, hash and compress into public/pkg", || {
+        package(&staged, esbuild.as_deref(), &payload::pkg_dir())
+    })
 }
 
-/// public/pkg's outputs plus a stamp naming the input they were made from, so an
-/// unchanged widget skips wasm-bindgen and wasm-opt (cargo already skips itself).
-struct Bundle {
+/// wasm-bindgen's and wasm-opt's output under target/, plus a stamp naming the compiler
+/// output they were made from, so an unchanged widget skips both (cargo already skips
+/// itself).
+struct Staged {
+    dir: PathBuf,
     wasm: PathBuf,
-    js: PathBuf,
+    glue: PathBuf,
     stamp: PathBuf,
 }
 
-impl Bundle {
+impl Staged {
+    fn new() -> Self {
+        let dir = target_dir().join("wasm-bindgen/out");
+        Self {
+            wasm: dir.join("plugboard_widget_bg.wasm"),
+            glue: dir.join("plugboard_widget.js"),
+            stamp: target_dir().join("wasm-bindgen/plugboard_widget.stamp"),
+            dir,
+        }
+    }
+
     fn is_current(&self, want: &str) -> bool {
-        self.wasm.is_file() && self.js.is_file() && fs::read_to_string(&self.stamp).is_ok_and(|have| have == want)
+        self.wasm.is_file() && self.glue.is_file() && fs::read_to_string(&self.stamp).is_ok_and(|have| have == want)
     }
 
     fn write_stamp(&self, stamp: &str) -> anyhow::Result<()> {
@@ -191,8 +209,8 @@ impl Bundle {
     }
 }
 
-/// Identifies one compiler output: its modification time and size, and whether the
-/// bundle made from it was optimised.
+/// Identifies one compiler output: its modification time and size, and the wasm-opt
+/// flags the bundle made from it went through.
 fn stamp_for(compiled: &Path, optimised: bool) -> anyhow::Result<String> {
     let meta = fs::metadata(compiled).with_context(|| format!("cargo produced no {}", compiled.display()))?;
     let mtime = meta
@@ -200,7 +218,127 @@ fn stamp_for(compiled: &Path, optimised: bool) -> anyhow::Result<String> {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default()
         .as_nanos();
-    Ok(format!("{mtime} {} wasm-opt={optimised}\n", meta.len()))
+    let flags = if optimised {
+        WASM_OPT_FLAGS.join(" ")
+    } else {
+        "none".to_owned()
+    };
+    Ok(format!("{mtime} {} wasm-opt: {flags}\n", meta.len()))
+}
+
+/// Fills public/pkg/ with what the server sends: the glue and the wasm under one content
+/// hash (`plugboard_widget-<hash>.js`, `…-<hash>_bg.wasm`, cached for a year), the loaders
+/// `widget.js` and `widget.mjs` naming that hash, all minified, each with `.br` and `.gz`
+/// siblings. Files of earlier builds are removed.
+fn package(staged: &Staged, esbuild: Option<&Path>, pkg: &Path) -> anyhow::Result<()> {
+    let wasm = fs::read(&staged.wasm).with_context(|| format!("cannot read {}", staged.wasm.display()))?;
+    let glue = minify(esbuild, &fs::read_to_string(&staged.glue)?)?;
+    let hash = content_hash(&[&wasm, glue.as_bytes()]);
+    let (glue_name, wasm_name) = (payload::glue_name(&hash), payload::wasm_name(&hash));
+    // The loader passes the wasm's URL in; the glue's own default is renamed all the same.
+    let glue = glue.replace("plugboard_widget_bg.wasm", &wasm_name);
+
+    let public = workspace_root().join("public");
+    let loader_source = fs::read_to_string(public.join("widget.js")).context("cannot read public/widget.js")?;
+    if !loader_source.contains(payload::BUNDLE_PREFIX) {
+        bail!(
+            "public/widget.js no longer names the bundle as \"{}\" (+ \".js\" / \"_bg.wasm\"); \
+             the build substitutes that string with the hashed name",
+            payload::BUNDLE_PREFIX
+        );
+    }
+    let loader = minify(
+        esbuild,
+        &loader_source.replace(payload::BUNDLE_PREFIX, &format!("{}-{hash}", payload::BUNDLE_PREFIX)),
+    )?;
+    let module_loader = minify(
+        esbuild,
+        &fs::read_to_string(public.join("widget.mjs")).context("cannot read public/widget.mjs")?,
+    )?;
+
+    fs::create_dir_all(pkg)?;
+    // The bundle first and the loaders that name it after, so a running server never
+    // serves a loader whose bundle is not there yet.
+    let files: [(&str, &[u8]); 4] = [
+        (&wasm_name, &wasm),
+        (&glue_name, glue.as_bytes()),
+        (payload::LOADER, loader.as_bytes()),
+        (payload::MODULE_LOADER, module_loader.as_bytes()),
+    ];
+    let mut keep = Vec::new();
+    for (name, data) in files {
+        write_served(&pkg.join(name), data)?;
+        keep.push(name.to_owned());
+        keep.extend(payload::SIBLINGS.iter().map(|s| format!("{name}{s}")));
+    }
+    for entry in fs::read_dir(pkg)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type()?.is_file() && !keep.contains(&name) {
+            fs::remove_file(entry.path()).with_context(|| format!("cannot remove {}", entry.path().display()))?;
+            println!("removed public/pkg/{name}");
+        }
+    }
+    println!(
+        "public/pkg: {wasm_name}, {glue_name}, {}, {}",
+        payload::LOADER,
+        payload::MODULE_LOADER
+    );
+    Ok(())
+}
+
+/// The first 10 hex digits of the SHA-256 of `parts`, in order.
+fn content_hash(parts: &[&[u8]]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher.finalize()[..5].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// esbuild `--minify` over `source` (format kept: a classic script stays one, a module
+/// stays a module; non-ASCII escaped, so a host page's charset cannot garble it), or
+/// `source` unchanged without esbuild.
+fn minify(esbuild: Option<&Path>, source: &str) -> anyhow::Result<String> {
+    let Some(esbuild) = esbuild else {
+        return Ok(source.to_owned());
+    };
+    let mut child = Command::new(esbuild)
+        .args(["--minify", "--loader=js", "--log-level=warning"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot start {}", esbuild.display()))?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let input = source.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output()?;
+    writer.join().expect("writer thread")?;
+    if !out.status.success() {
+        bail!("esbuild --minify failed ({})", out.status);
+    }
+    String::from_utf8(out.stdout).context("esbuild wrote non-UTF-8")
+}
+
+/// Writes `data` and its `.br` and `.gz` siblings, each through a temporary file and a
+/// rename; skipped when the file already holds `data` and has both siblings.
+fn write_served(path: &Path, data: &[u8]) -> anyhow::Result<()> {
+    let current = fs::read(path).is_ok_and(|have| have == data)
+        && payload::SIBLINGS.iter().all(|s| payload::sibling(path, s).is_file());
+    if current {
+        return Ok(());
+    }
+    let variants = [
+        (payload::sibling(path, ".br"), payload::brotli(data)?),
+        (payload::sibling(path, ".gz"), payload::gzip(data)?),
+        (path.to_path_buf(), data.to_vec()),
+    ];
+    for (path, data) in variants {
+        let tmp = payload::sibling(&path, ".tmp");
+        fs::write(&tmp, &data).with_context(|| format!("cannot write {}", tmp.display()))?;
+        fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// The `plugboard` binary. Right after `cargo test --workspace`, asking for the workspace's

@@ -6,6 +6,7 @@
 
 mod bench;
 mod build;
+mod payload;
 mod process;
 mod server;
 mod steps;
@@ -20,12 +21,12 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  build [--release]        build the widget (wasm, wasm-bindgen, wasm-opt) into public/pkg/
-                           and the server binary `plugboard`
+  build [--release]        build the widget (wasm, wasm-bindgen, wasm-opt, esbuild; hashed and
+                           precompressed) into public/pkg/ and the server binary `plugboard`
   run [--release] [ARGS]   build, then start the server on http://127.0.0.1:8080
                            (extra ARGS go to `plugboard`, e.g. `--config plugboard.toml`)
   test [--skip-e2e]        fmt check, clippy -D warnings, unit and integration tests, widget
-                           tests in headless Chromium, build, Playwright e2e
+                           tests in headless Chromium, build, payload budget, Playwright e2e
   bench [--loads N] [--release]
                            widget payload (raw, gzip, brotli) and render-to-paint time over
                            N cold loads in headless Chromium (default 20; --release serves

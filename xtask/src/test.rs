@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in order of cost, stopping at the first
 //! failure: fmt, clippy (native and wasm32), unit and integration tests, the widget's
-//! wasm-bindgen tests in headless Chromium, the build, then Playwright against a real
-//! server.
+//! wasm-bindgen tests in headless Chromium, the build, the widget's payload against its
+//! budget, then Playwright against a real server.
 
 use std::fs;
 use std::path::Path;
@@ -10,6 +10,7 @@ use std::process::Command;
 use anyhow::bail;
 
 use crate::build::{self, BuildOptions};
+use crate::payload;
 use crate::process::{cargo, run, target_dir};
 use crate::server::{Secrets, free_port, scratch_dir, scrub_plugboard_env};
 use crate::steps::Steps;
@@ -80,6 +81,15 @@ fn pipeline(steps: &mut Steps, skip_e2e: bool) -> anyhow::Result<()> {
         ..BuildOptions::CHECKED
     };
     let built = build::build(steps, &options)?;
+    steps.run(
+        &format!("payload: at most {} B brotli", payload::BUDGET_BROTLI_BYTES),
+        || {
+            let files = payload::measure()?;
+            payload::print(&files);
+            payload::print_budget(&files);
+            payload::check_budget(&files)
+        },
+    )?;
     if skip_e2e {
         println!("\n(--skip-e2e: Playwright not run)");
         return Ok(());

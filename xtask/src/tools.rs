@@ -170,7 +170,12 @@ pub fn ensure_npm_packages() -> anyhow::Result<()> {
 
 /// binaryen's wasm-opt from npm (Debian's older binaryen emits wasm browsers reject).
 pub fn wasm_opt() -> Option<PathBuf> {
-    Some(e2e_dir().join("node_modules/.bin/wasm-opt")).filter(|p| p.is_file())
+    npm_tool("wasm-opt")
+}
+
+/// An executable from e2e/node_modules/.bin, when `npm ci` installed it.
+pub fn npm_tool(name: &str) -> Option<PathBuf> {
+    Some(npm_bin(name)).filter(|p| p.is_file())
 }
 
 /// An executable from e2e/node_modules/.bin.
