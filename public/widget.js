@@ -23,6 +23,13 @@
     console.error("Plugboard: " + message);
   }
 
+  // Misuse and load failures are also an `error` event ({code, message}), a tick later so
+  // listeners added right after the constructor hear it.
+  function report(emitter, code, message) {
+    fail(message);
+    setTimeout(function () { emitter.emit("error", { code: code, message: message }); }, 0);
+  }
+
   function load(serverUrl) {
     if (!modules[serverUrl]) {
       var pkg = serverUrl + "/pkg/plugboard_widget";
@@ -75,7 +82,8 @@
     this.eventEmitter = new EventEmitter();
     var serverUrl = String(options.serverUrl || Plugboard.defaultServerUrl || scriptOrigin).replace(/\/+$/, "");
     if (!options.linkToken && !(options.appId && options.userId && options.hash)) {
-      fail("pass either `linkToken` or `appId`, `userId` and `hash` to `new Plugboard(…)`.");
+      report(this.eventEmitter, "missing_credentials",
+        "pass either `linkToken` or `appId`, `userId` and `hash` to `new Plugboard(…)`.");
       this._widget = Promise.reject(new Error("missing credentials"));
       this._widget.catch(function () {});
       return;
@@ -94,7 +102,8 @@
       return widget;
     });
     this._widget.catch(function (error) {
-      fail("could not load the widget from " + serverUrl + ": " + (error && error.message || error));
+      report(emitter, "load_failed",
+        "could not load the widget from " + serverUrl + ": " + (error && error.message || error));
     });
   }
 
@@ -106,7 +115,7 @@
       try {
         fn(widget);
       } catch (error) {
-        fail(error && error.message || String(error));
+        report(self.eventEmitter, "widget_error", error && error.message || String(error));
       }
     }, function () {});
   };
@@ -116,11 +125,14 @@
     this._call(function (widget) { widget.renderModal(config || {}); });
   };
 
-  Plugboard.prototype.renderConnectPage = function (elementId) {
+  Plugboard.prototype.renderConnectPage = function (elementId, config) {
+    var emitter = this.eventEmitter;
     this._call(function (widget) {
       var element = document.getElementById(elementId);
-      if (!element) return fail("renderConnectPage: no element with id \"" + elementId + "\".");
-      widget.renderConnectPage(element);
+      if (!element) {
+        return report(emitter, "unknown_container", "renderConnectPage: no element with id \"" + elementId + "\".");
+      }
+      widget.renderConnectPage(element, config || {});
     });
   };
 

@@ -9,7 +9,8 @@ use std::cell::RefCell;
 use std::fmt;
 
 use plugboard_shared::{
-    AttemptOutcome, ConnectStarted, ErrorDetail, PopupMessage, SessionInfo, WidgetApp, WidgetSessionResponse,
+    AttemptOutcome, ConnectStarted, ErrorDetail, PopupMessage, RemovalEvent, SessionInfo, WidgetApp,
+    WidgetSessionResponse,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -102,14 +103,35 @@ impl Api {
 
     /// Starts an OAuth attempt; the popup is pointed at the answer's `popup_url`.
     /// `fields`: values some providers need before the popup (a subdomain).
-    pub async fn start_oauth(&self, app: &str, fields: Option<Fields>) -> Result<ConnectStarted, ApiError> {
-        parse(&self.connect(app, fields.as_ref()).await?)
+    /// `account`: the account a reconnect re-authorizes. `return_to`: redirect mode, where
+    /// the provider's answer brings the page back to.
+    pub async fn start_oauth(
+        &self,
+        app: &str,
+        fields: Option<Fields>,
+        account: Option<String>,
+        return_to: Option<String>,
+    ) -> Result<ConnectStarted, ApiError> {
+        let body = wire::connect_body(fields.as_ref(), account, return_to);
+        parse(&self.connect(app, body).await?)
     }
 
     /// API-key, basic and client-credentials apps: the server verifies at once and answers
     /// like the popup message.
-    pub async fn submit_fields(&self, app: &str, fields: Fields) -> Result<PopupMessage, ApiError> {
-        parse(&self.connect(app, Some(&fields)).await?)
+    pub async fn submit_fields(
+        &self,
+        app: &str,
+        fields: Fields,
+        account: Option<String>,
+    ) -> Result<PopupMessage, ApiError> {
+        let body = wire::connect_body(Some(&fields), account, None);
+        parse(&self.connect(app, body).await?)
+    }
+
+    /// "Disconnect": the server revokes and forgets the account.
+    pub async fn disconnect(&self, account_id: &str) -> Result<RemovalEvent, ApiError> {
+        let path = format!("/widget/accounts/{}", encode(account_id));
+        parse(&self.call("DELETE", path, None).await?)
     }
 
     pub async fn attempt(&self, attempt_id: &str) -> Result<AttemptOutcome, ApiError> {
@@ -120,8 +142,7 @@ impl Api {
         )
     }
 
-    async fn connect(&self, app: &str, fields: Option<&Fields>) -> Result<String, ApiError> {
-        let body = wire::connect_body(fields);
+    async fn connect(&self, app: &str, body: String) -> Result<String, ApiError> {
         self.call("POST", format!("/widget/connect/{}", encode(app)), Some(body))
             .await
     }

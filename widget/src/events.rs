@@ -2,7 +2,7 @@
 //! object to `eventEmitter` listeners as is, with exactly the field names of
 //! `plugboard_shared::events` (written by `wire`).
 
-use plugboard_shared::{ConnectResult, FailureEvent, FailureReason, PopupMessage, ResultPayload, names};
+use plugboard_shared::{ConnectResult, FailureEvent, FailureReason, PopupMessage, RemovalEvent, ResultPayload, names};
 use wasm_bindgen::JsValue;
 
 use crate::wire;
@@ -30,6 +30,19 @@ impl Emitter {
         self.emit(name, &payload);
     }
 
+    /// `error`: `{code, message}`, for what went wrong outside an attempt (a bad link token,
+    /// an unreachable server), so a host is never left with a silent widget.
+    pub fn error(&self, code: &str, message: &str) {
+        let payload = wire::object();
+        wire::set(&payload, "code", code);
+        wire::set(&payload, "message", message);
+        self.emit("error", &payload);
+    }
+
+    pub fn removed(&self, event: &RemovalEvent) {
+        self.emit(names::REMOVED, &wire::removal_event(event));
+    }
+
     pub fn outcome(&self, outcome: &Outcome) {
         let payload = match &outcome.payload {
             ResultPayload::Authorization(event) => wire::authorization_event(event),
@@ -48,6 +61,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The app's key, as every payload names it.
+    pub fn app(&self) -> &str {
+        match &self.payload {
+            ResultPayload::Authorization(event) => &event.app,
+            ResultPayload::Failure(event) => &event.app,
+        }
+    }
+
     pub fn failure(app: &str, reason: FailureReason, message: Option<String>) -> Self {
         let event = FailureEvent {
             app: app.to_owned(),

@@ -8,11 +8,13 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use plugboard_shared::{
-    AuthMode, AuthorizationEvent, ConnectResult, FailureReason, ResultPayload, SessionInfo, WidgetApp, names,
+    AttemptOutcome, AuthMode, AuthorizationEvent, ConnectResult, FailureReason, ResultPayload, SessionInfo,
+    WidgetAccount, WidgetApp, names,
 };
 
 use crate::api::{Api, AppFilter};
 use crate::events::{Emitter, Outcome};
+use crate::i18n::{Strings, fill};
 use crate::popup;
 use crate::wire::Fields;
 
@@ -22,6 +24,10 @@ pub enum Screen {
     Apps,
     Form(WidgetApp),
     Waiting(WidgetApp),
+    /// Redirect mode: the page is on its way to the provider.
+    Leaving(WidgetApp),
+    /// "Disconnect" was clicked once: asks before removing the account.
+    Confirm(WidgetApp, WidgetAccount),
     Result(WidgetApp, Outcome),
 }
 
@@ -51,11 +57,17 @@ pub struct Env {
     /// Closes the modal (and emits `did-close`); the shell owns the mount.
     pub close: Rc<dyn Fn()>,
     pub popup: std::cell::RefCell<Option<web_sys::Window>>,
+    /// Sign in by leaving the page instead of in a popup.
+    pub redirect: bool,
+    /// An attempt this page came back from in redirect mode, to report once apps are listed.
+    pub resume: Option<String>,
 }
 
 /// Handles to the view's state; `Copy`, so every event handler can own one.
 #[derive(Clone, Copy)]
 pub struct ConnectFlow {
+    /// The catalog of the widget's language.
+    pub t: &'static Strings,
     pub screen: RwSignal<Screen>,
     pub apps: RwSignal<Apps>,
     /// A problem to show above the current screen (a failed request, not an outcome).
@@ -68,6 +80,11 @@ pub struct ConnectFlow {
     /// Hosted page only.
     pub session: RwSignal<Option<SessionInfo>>,
     pub redirecting: RwSignal<bool>,
+    /// What the live region last announced outside an attempt ("Sandbox CRM was
+    /// disconnected.").
+    pub status: RwSignal<String>,
+    /// The account a "Reconnect" re-authorizes; `None` connects a new one.
+    pub target: RwSignal<Option<String>>,
     env: StoredValue<Env, LocalStorage>,
 }
 
@@ -76,8 +93,9 @@ const REDIRECT_DELAY: Duration = Duration::from_millis(1000);
 
 impl ConnectFlow {
     /// Must be called inside the mounted view's owner, so the signals die with the view.
-    pub fn new(env: Env) -> Self {
+    pub fn new(env: Env, t: &'static Strings) -> Self {
         Self {
+            t,
             screen: RwSignal::new(Screen::Apps),
             apps: RwSignal::new(Apps::Loading),
             notice: RwSignal::new(None),
@@ -86,6 +104,8 @@ impl ConnectFlow {
             category: RwSignal::new(None),
             session: RwSignal::new(None),
             redirecting: RwSignal::new(false),
+            status: RwSignal::new(String::new()),
+            target: RwSignal::new(None),
             env: StoredValue::new_local(env),
         }
     }
@@ -122,12 +142,24 @@ impl ConnectFlow {
                     if first {
                         emitter.lifecycle(names::READY, None);
                         request_animation_frame(|| mark("plugboard:apps-painted"));
+                        if let Some(attempt_id) = self.env.try_update_value(|env| env.resume.take()).flatten() {
+                            self.resume(attempt_id);
+                        }
                     }
                 }
-                Err(error) if first => self.apps.set(Apps::Failed(error.message)),
+                Err(error) if first => {
+                    emitter.error(&error.code, &error.message);
+                    self.apps.set(Apps::Failed(error.message));
+                }
                 Err(_) => {} // keep the list we have
             }
         });
+    }
+
+    /// "Try again" after the list failed to load.
+    pub fn reload_apps(self) {
+        self.apps.set(Apps::Loading);
+        self.load_apps(true);
     }
 
     /// Whether the app list's search and category tab keep `app` in view.
@@ -144,10 +176,23 @@ impl ConnectFlow {
         });
     }
 
-    /// Click on an app. For OAuth the popup opens here, synchronously, unless the
-    /// provider first needs values (a subdomain) from a form.
+    /// Click on an app: connect a new account.
     pub fn select(self, app: WidgetApp) {
+        self.target.set(None);
+        self.go(app);
+    }
+
+    /// "Reconnect" on a connected account: the same steps, keeping the account's ids.
+    pub fn reconnect(self, app: WidgetApp, account_id: String) {
+        self.target.set(Some(account_id));
+        self.go(app);
+    }
+
+    /// The first step for `app`, also "Try again" after a failure. For OAuth the popup
+    /// opens here, synchronously, unless the provider first needs values (a subdomain).
+    pub fn go(self, app: WidgetApp) {
         self.notice.set(None);
+        self.status.set(String::new());
         self.emitter().lifecycle(names::SELECTED_APP, Some(app.key.as_str()));
         let asks_first = app.fields.as_ref().is_some_and(|f| !f.is_empty());
         match app.auth_mode {
@@ -167,44 +212,102 @@ impl ConnectFlow {
 
     fn start_oauth(self, app: WidgetApp, fields: Option<Fields>) {
         let emitter = self.emitter();
-        let Some(window) = popup::open_blank() else {
-            let outcome = Outcome::failure(app.key.as_str(), FailureReason::PopupBlocked, None);
-            return self.finish(&emitter, app, outcome);
-        };
-        self.env.with_value(|env| env.popup.replace(Some(window.clone())));
         let back_to = if fields.is_some() {
             Screen::Form(app.clone())
         } else {
             Screen::Apps
         };
+        let account = self.target.get_untracked();
+        let api = self.api();
+        if self.env.with_value(|env| env.redirect) {
+            self.screen.set(Screen::Leaving(app.clone()));
+            return spawn_local(async move {
+                let return_to = crate::redirect::return_url();
+                match api
+                    .start_oauth(app.key.as_str(), fields, account, Some(return_to))
+                    .await
+                {
+                    Ok(started) => popup::navigate(&window(), &started.popup_url, api.server()).unwrap_or_default(),
+                    Err(error) => self.not_started(back_to, error.message),
+                }
+            });
+        }
+        let Some(window) = popup::open_blank() else {
+            let outcome = Outcome::failure(app.key.as_str(), FailureReason::PopupBlocked, None);
+            return self.finish(&emitter, app, outcome);
+        };
+        self.env.with_value(|env| env.popup.replace(Some(window.clone())));
         self.notice.set(None);
         self.screen.set(Screen::Waiting(app.clone()));
-        let api = self.api();
         spawn_local(async move {
-            let started = api.start_oauth(app.key.as_str(), fields).await;
-            let started = started.and_then(|s| {
-                popup::navigate(&window, &s.popup_url, api.server())
-                    .map(|_| s)
-                    .map_err(|_| crate::api::ApiError {
-                        code: "popup".into(),
-                        message: "Could not open the sign-in window.".into(),
-                    })
-            });
+            let started = api.start_oauth(app.key.as_str(), fields, account, None).await;
             match started {
-                Ok(started) => {
+                Ok(started) if popup::navigate(&window, &started.popup_url, api.server()).is_ok() => {
                     let key = app.key.to_string();
                     popup::watch(window, started.attempt_id, key, api, move |outcome| {
                         self.finish(&emitter, app, outcome)
                     });
                 }
-                Err(error) => {
-                    // Nothing was attempted at the provider: no event, just say why.
+                started => {
                     _ = window.close();
-                    _ = self.screen.try_set(back_to);
-                    _ = self.notice.try_set(Some(error.message));
+                    self.not_started(back_to, started.err().map(|e| e.message).unwrap_or_default());
                 }
             }
         });
+    }
+
+    /// Nothing was attempted at the provider: no event, just say why.
+    fn not_started(self, back_to: Screen, message: String) {
+        _ = self.screen.try_set(back_to);
+        _ = self.notice.try_set(Some(message));
+    }
+
+    /// Back on the page after a redirect-mode sign-in: the server's record of the attempt
+    /// is reported like a popup's message.
+    fn resume(self, attempt_id: String) {
+        let (api, emitter) = (self.api(), self.emitter());
+        spawn_local(async move {
+            let Ok(AttemptOutcome::Complete { result, payload }) = api.attempt(&attempt_id).await else {
+                return;
+            };
+            let outcome = Outcome { result, payload };
+            let app = self.apps.with_untracked(|apps| match apps {
+                Apps::Loaded(apps) => apps.iter().find(|a| a.key.as_str() == outcome.app()).cloned(),
+                _ => None,
+            });
+            match app {
+                Some(app) => self.finish(&emitter, app, outcome),
+                None => emitter.outcome(&outcome),
+            }
+        });
+    }
+
+    pub fn ask_disconnect(&self, app: WidgetApp, account: WidgetAccount) {
+        self.screen.set(Screen::Confirm(app, account));
+    }
+
+    /// "Disconnect", confirmed: the server revokes and forgets the account; the host hears
+    /// `did-remove-authorization`.
+    pub fn disconnect(self, app: WidgetApp, account_id: String) {
+        let (api, emitter) = (self.api(), self.emitter());
+        self.notice.set(None);
+        spawn_local(async move {
+            match api.disconnect(&account_id).await {
+                Ok(event) => {
+                    emitter.removed(&event);
+                    self.load_apps(false);
+                    self.back();
+                    _ = self.status.try_set(fill(self.t.disconnected, &[&app.name]));
+                }
+                Err(error) => _ = self.notice.try_set(Some(error.message)),
+            }
+        });
+    }
+
+    /// "Show the window": brings the popup back in front of the page.
+    pub fn show_popup(&self) {
+        self.env
+            .with_value(|env| env.popup.borrow().as_ref().map(|w| w.focus()));
     }
 
     /// Closes the popup; the watcher then reports the attempt's stored outcome or
@@ -220,7 +323,8 @@ impl ConnectFlow {
         self.notice.set(None);
         let (api, emitter) = (self.api(), self.emitter());
         spawn_local(async move {
-            let answer = api.submit_fields(app.key.as_str(), fields).await;
+            let account = self.target.get_untracked();
+            let answer = api.submit_fields(app.key.as_str(), fields, account).await;
             _ = self.busy.try_set(false);
             match answer {
                 Ok(message) => self.finish(&emitter, app, message.into()),
@@ -263,8 +367,8 @@ impl ConnectFlow {
     }
 
     pub fn back(&self) {
-        self.notice.set(None);
-        self.screen.set(Screen::Apps);
+        _ = self.notice.try_set(None);
+        _ = self.screen.try_set(Screen::Apps);
     }
 
     pub fn close(&self) {

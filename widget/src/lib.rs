@@ -10,17 +10,20 @@ mod api;
 mod components;
 mod events;
 mod flow;
+pub mod i18n;
 mod mount;
 pub mod options;
 pub mod popup;
+mod redirect;
 pub mod search;
+pub mod theme;
 pub mod wire;
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use leptos::prelude::*;
-use plugboard_shared::names;
+use plugboard_shared::{AttemptOutcome, names};
 use wasm_bindgen::prelude::*;
 
 use crate::api::{Api, AppFilter};
@@ -51,8 +54,11 @@ impl PlugboardWidget {
             page: RefCell::new(None),
             return_focus: RefCell::new(None),
             destroyed: Cell::new(false),
+            returned: RefCell::new(redirect::take_returned_attempt()),
         };
-        Ok(Self { shell: Rc::new(shell) })
+        let shell = Rc::new(shell);
+        shell.report_return_unless_shown();
+        Ok(Self { shell })
     }
 
     /// `renderAccountConnectionModal(config)`; `config` may be `undefined`.
@@ -61,10 +67,12 @@ impl PlugboardWidget {
         self.shell.open_modal(ModalConfig::from_js(&config)).map_err(js_error)
     }
 
-    /// `renderConnectPage(elementId)`, after the loader found the element.
+    /// `renderConnectPage(elementId, config)`, after the loader found the element.
     #[wasm_bindgen(js_name = renderConnectPage)]
-    pub fn render_connect_page(&self, parent: web_sys::Element) -> Result<(), JsError> {
-        self.shell.open_page(&parent).map_err(js_error)
+    pub fn render_connect_page(&self, parent: web_sys::Element, config: JsValue) -> Result<(), JsError> {
+        self.shell
+            .open_page(&parent, ModalConfig::from_js(&config))
+            .map_err(js_error)
     }
 
     pub fn close(&self) {
@@ -92,37 +100,65 @@ struct Shell {
     /// Where focus was before the modal took it, to give it back on close.
     return_focus: RefCell<Option<web_sys::HtmlElement>>,
     destroyed: Cell<bool>,
+    /// Redirect mode: the attempt this page load came back from, until a view or
+    /// [`Shell::report_return_unless_shown`] reports it.
+    returned: RefCell<Option<String>>,
 }
 
 impl Shell {
-    fn env(self: &Rc<Self>, mode: Mode, filter: AppFilter, show_result: bool) -> Env {
+    fn env(self: &Rc<Self>, mode: Mode, config: &ModalConfig) -> Env {
         // Weak: the view owns this closure, and the shell owns the view.
         let shell: Weak<Self> = Rc::downgrade(self);
         Env {
             api: self.api.clone(),
             emitter: self.emitter.clone(),
-            filter,
+            filter: AppFilter {
+                deployment_id: config.deployment_id.clone(),
+                category: config.category.clone(),
+            },
             mode,
-            show_result,
+            show_result: !config.hide_result_prompt,
             close: Rc::new(move || {
                 if let Some(shell) = shell.upgrade() {
                     shell.close_modal();
                 }
             }),
             popup: RefCell::new(None),
+            redirect: config.redirect,
+            resume: self.returned.take(),
         }
+    }
+
+    /// A host that does not show the widget again after a redirect-mode sign-in still
+    /// hears how it ended. Runs after the calls the host queued before the wasm loaded.
+    fn report_return_unless_shown(self: &Rc<Self>) {
+        if self.returned.borrow().is_none() {
+            return;
+        }
+        let shell = Rc::downgrade(self);
+        set_timeout(
+            move || {
+                let Some(shell) = shell.upgrade() else { return };
+                let Some(attempt_id) = shell.returned.take() else {
+                    return;
+                };
+                let (api, emitter) = (shell.api.clone(), shell.emitter.clone());
+                leptos::task::spawn_local(async move {
+                    if let Ok(AttemptOutcome::Complete { result, payload }) = api.attempt(&attempt_id).await {
+                        emitter.outcome(&events::Outcome { result, payload });
+                    }
+                });
+            },
+            std::time::Duration::ZERO,
+        );
     }
 
     fn open_modal(self: &Rc<Self>, config: ModalConfig) -> Result<(), JsValue> {
         if self.destroyed.get() || self.modal.borrow().is_some() {
             return Ok(());
         }
-        let filter = AppFilter {
-            deployment_id: config.deployment_id,
-            category: config.category,
-        };
-        let show_result = !config.hide_result_prompt;
-        let env = self.env(Mode::Modal, filter, show_result);
+        let env = self.env(Mode::Modal, &config);
+        let t = i18n::pick(config.locale.as_deref());
         self.return_focus.replace(focused_element());
         let parent: web_sys::Element = match document().body() {
             Some(body) => body.into(),
@@ -130,8 +166,8 @@ impl Shell {
                 .document_element()
                 .ok_or("the page has no document element")?,
         };
-        let mount = ShadowMount::new(&parent, move || {
-            let flow = ConnectFlow::new(env);
+        let mount = ShadowMount::new(&parent, t.lang, &config.theme, move || {
+            let flow = ConnectFlow::new(env, t);
             flow.load_apps(true);
             view! { <Modal flow/> }
         })?;
@@ -140,13 +176,14 @@ impl Shell {
         Ok(())
     }
 
-    fn open_page(self: &Rc<Self>, parent: &web_sys::Element) -> Result<(), JsValue> {
+    fn open_page(self: &Rc<Self>, parent: &web_sys::Element, config: ModalConfig) -> Result<(), JsValue> {
         if self.destroyed.get() {
             return Ok(());
         }
-        let env = self.env(Mode::Page, AppFilter::default(), true);
-        let mount = ShadowMount::new(parent, move || {
-            let flow = ConnectFlow::new(env);
+        let env = self.env(Mode::Page, &config);
+        let t = i18n::pick(config.locale.as_deref());
+        let mount = ShadowMount::new(parent, t.lang, &config.theme, move || {
+            let flow = ConnectFlow::new(env, t);
             flow.load_session();
             flow.load_apps(true);
             view! { <ConnectPage flow/> }

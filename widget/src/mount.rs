@@ -9,30 +9,34 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 /// Compiled in rather than fetched: no second request and no flash of unstyled widget.
-const CSS: &str = include_str!("../../public/widget.css");
+/// `public/widget.css`, minified by `build.rs`.
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
 
 /// A mounted view; dropping it (or [`ShadowMount::remove`]) unmounts it.
 pub struct ShadowMount {
-    host: Element,
+    host: HtmlElement,
     /// The Leptos `UnmountHandle`: dropping it disposes the view's reactive owner.
     view: Option<Box<dyn Any>>,
 }
 
 impl ShadowMount {
-    /// Appends a `<div data-plugboard>` host to `parent` and mounts `view` in its shadow.
-    pub fn new<F, N>(parent: &Element, view: F) -> Result<Self, JsValue>
+    /// Appends a `<div data-plugboard>` host to `parent` and mounts `view` in its shadow,
+    /// in language `lang` and with the host's `theme` (see `theme`).
+    pub fn new<F, N>(parent: &Element, lang: &str, theme: &JsValue, view: F) -> Result<Self, JsValue>
     where
         F: FnOnce() -> N + 'static,
         N: IntoView + 'static,
     {
         let document = document();
-        let host = document.create_element("div")?;
+        let host: HtmlElement = document.create_element("div")?.unchecked_into();
         host.set_attribute("data-plugboard", "")?;
+        crate::theme::apply(&host, theme);
         parent.append_child(&host)?;
         let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
         add_styles(&root)?;
         let container: HtmlElement = document.create_element("div")?.unchecked_into();
         container.set_class_name("pb-root");
+        container.set_attribute("lang", lang)?;
         root.append_child(&container)?;
         let handle = mount_to(container, view);
         Ok(Self {

@@ -67,7 +67,7 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-/// `renderAccountConnectionModal(config)`; `theme` and `locale` are accepted and ignored.
+/// `renderAccountConnectionModal(config)`, and `renderConnectPage(elementId, config)`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModalConfig {
     pub deployment_id: Option<String>,
@@ -75,6 +75,13 @@ pub struct ModalConfig {
     /// `userConfig.hideAppConnectionModal`: the host shows its own success / failure
     /// prompt from the events.
     pub hide_result_prompt: bool,
+    /// A BCP 47 tag (`de`, `pt-BR`); `None`: the browser's languages.
+    pub locale: Option<String>,
+    /// `{mode: "light"|"dark"|"auto", accent: "#0a7cff", radius: "4px", …}`: see `theme`.
+    pub theme: wasm_bindgen::JsValue,
+    /// Full-page redirects instead of a popup (`redirect: true`), for browsers where
+    /// popups fail: in-app browsers of social apps are detected without it.
+    pub redirect: bool,
 }
 
 impl ModalConfig {
@@ -84,8 +91,24 @@ impl ModalConfig {
             deployment_id: string(config, "deploymentId"),
             category: string(config, "category"),
             hide_result_prompt: boolean(&get(config, "userConfig"), "hideAppConnectionModal").unwrap_or(false),
+            locale: string(config, "locale"),
+            theme: get(config, "theme"),
+            redirect: boolean(config, "redirect").unwrap_or_else(in_app_browser),
         }
     }
+}
+
+/// Webviews inside social and chat apps, where `window.open` either fails or opens a
+/// window the person cannot get back from.
+fn in_app_browser() -> bool {
+    let agent = web_sys::window()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .unwrap_or_default();
+    // The browser's `includes`: `str::contains` would add Rust's substring searcher.
+    let agent = js_sys::JsString::from(agent);
+    ["FBAN", "FBAV", "Instagram", "LinkedInApp", "Line/", "; wv)"]
+        .iter()
+        .any(|marker| agent.includes(marker, 0))
 }
 
 #[cfg(test)]

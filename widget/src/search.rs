@@ -33,10 +33,10 @@ fn lowercase(text: &str) -> JsString {
     JsString::from(text).to_lower_case()
 }
 
-/// The tabs for `apps`: "All" (`None`), then each category present once as its label and
-/// slug, in the order of the labels. An app without a category is only under "All".
-pub fn tabs(apps: &[WidgetApp]) -> Vec<(String, Option<String>)> {
-    let mut tabs = vec![("All".to_owned(), None)];
+/// The tabs for `apps`: `all` (`None`), then each category present once as its label and
+/// slug, in the order of the labels. An app without a category is only under `all`.
+pub fn tabs(apps: &[WidgetApp], all: &str) -> Vec<(String, Option<String>)> {
+    let mut tabs = vec![(all.to_owned(), None)];
     for app in apps.iter().filter(|app| !app.category.is_empty()) {
         let label = category_label(&app.category);
         if let Err(at) = tabs[1..].binary_search_by(|(l, _)| l.cmp(&label)) {

@@ -9,9 +9,9 @@
 
 use js_sys::{Array, JSON, Object, Reflect};
 use plugboard_shared::{
-    AppKey, AttemptOutcome, AuthMode, AuthorizationEvent, ConnectResult, ConnectStarted, DeploymentId, ErrorDetail,
-    FailureEvent, FailureReason, FormField, PopupMessage, ResultPayload, SessionInfo, TenantId, WidgetApp,
-    WidgetSessionRequest, WidgetSessionResponse,
+    AccountId, AccountStatus, AppKey, AttemptOutcome, AuthMode, AuthorizationEvent, ConnectResult, ConnectStarted,
+    DeploymentId, ErrorDetail, FailureEvent, FailureReason, FormField, PopupMessage, RemovalEvent, ResultPayload,
+    SessionInfo, TenantId, WidgetAccount, WidgetApp, WidgetSessionRequest, WidgetSessionResponse,
 };
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -121,6 +121,19 @@ impl FromJs for WidgetApp {
                 list(&fields)
             },
             connected: boolean(value, "connected").unwrap_or(false),
+            accounts: list(&get(value, "accounts")).unwrap_or_default(),
+        })
+    }
+}
+
+impl FromJs for WidgetAccount {
+    fn from_js(value: &JsValue) -> Option<Self> {
+        Some(Self {
+            account_id: AccountId::parse(string(value, "account_id")?).ok()?,
+            authorization_id: integer(value, "authorization_id")?,
+            identity: string(value, "identity").unwrap_or_default(),
+            status: AccountStatus::parse(&string(value, "status")?)?,
+            can_disconnect: boolean(value, "can_disconnect").unwrap_or(false),
         })
     }
 }
@@ -247,6 +260,24 @@ impl FromJs for AttemptOutcome {
     }
 }
 
+impl FromJs for RemovalEvent {
+    fn from_js(value: &JsValue) -> Option<Self> {
+        Some(Self {
+            authorization_id: integer(value, "authorizationId")?,
+            account_id: string(value, "accountId")?,
+            app: string(value, "app")?,
+        })
+    }
+}
+
+pub fn removal_event(event: &RemovalEvent) -> Object {
+    let object = object();
+    set(&object, "authorizationId", event.authorization_id as f64);
+    set(&object, "accountId", event.account_id.as_str());
+    set(&object, "app", event.app.as_str());
+    object
+}
+
 /// Event payloads for the host page, with the IntegryJS field names.
 pub fn authorization_event(event: &AuthorizationEvent) -> Object {
     let object = object();
@@ -273,8 +304,10 @@ pub fn failure_event(event: &FailureEvent) -> Object {
 pub type Fields = Vec<(String, String)>;
 
 /// Body of `POST /widget/connect/{app}`.
-pub fn connect_body(fields: Option<&Fields>) -> String {
+pub fn connect_body(fields: Option<&Fields>, account_id: Option<String>, return_to: Option<String>) -> String {
     let body = object();
+    set_some(&body, "account_id", account_id);
+    set_some(&body, "return_to", return_to);
     if let Some(fields) = fields {
         let values = object();
         for (name, value) in fields {

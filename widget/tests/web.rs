@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use plugboard_shared::{
-    AppKey, AttemptOutcome, AuthMode, AuthorizationEvent, ConnectRequest, ConnectResult, ConnectStarted, DeploymentId,
-    ErrorBody, ErrorDetail, FailureEvent, FailureReason, FormField, PopupMessage, ResultPayload, SessionInfo, TenantId,
-    WidgetApp, WidgetSessionRequest, WidgetSessionResponse,
+    AccountId, AccountStatus, AppKey, AttemptOutcome, AuthMode, AuthorizationEvent, ConnectRequest, ConnectResult,
+    ConnectStarted, DeploymentId, ErrorBody, ErrorDetail, FailureEvent, FailureReason, FormField, PopupMessage,
+    RemovalEvent, ResultPayload, SessionInfo, TenantId, WidgetAccount, WidgetApp, WidgetSessionRequest,
+    WidgetSessionResponse,
 };
 use plugboard_widget::PlugboardWidget;
 use plugboard_widget::popup::{Expected, accept};
@@ -82,8 +83,8 @@ async fn sleep(ms: i32) {
     JsFuture::from(wait).await.unwrap();
 }
 
-/// The modal against an unreachable server: it opens, says why it has no apps, and
-/// emits nothing it should not.
+/// The modal against an unreachable server: it opens, says why it has no apps, offers to
+/// try again, and emits `error` and nothing it should not.
 #[wasm_bindgen_test]
 async fn modal_opens_and_shows_a_server_error_as_text() {
     let events: Rc<RefCell<Vec<String>>> = Rc::default();
@@ -115,12 +116,18 @@ async fn modal_opens_and_shows_a_server_error_as_text() {
     }
     let text = alert.expect("an error message").text_content().unwrap();
     assert!(text.contains("Could not reach Plugboard"), "{text}");
-    assert_eq!(*events.borrow(), ["did-open"]);
+    let retry = root
+        .query_selector(".pb-actions .pb-primary")
+        .unwrap()
+        .expect("a retry button");
+    assert_eq!(retry.text_content().as_deref(), Some("Try again"));
+    // The host hears it too, rather than a silent, empty widget.
+    assert_eq!(*events.borrow(), ["did-open", "error"]);
 
     widget.close();
     sleep(0).await;
     assert!(document.query_selector("[data-plugboard]").unwrap().is_none());
-    assert_eq!(*events.borrow(), ["did-open", "did-close"]);
+    assert_eq!(*events.borrow(), ["did-open", "error", "did-close"]);
 }
 
 // The contract: `wire` reads exactly what serde writes for the shared types, and writes
@@ -156,6 +163,13 @@ fn wire_reads_what_the_server_writes() {
             auth_mode,
             fields,
             connected: true,
+            accounts: vec![WidgetAccount {
+                account_id: AccountId::parse("acc_1").unwrap(),
+                authorization_id: 7,
+                identity: "ada@example.com".into(),
+                status: AccountStatus::NeedsReauth,
+                can_disconnect: true,
+            }],
         };
         assert_eq!(read_back(&app), format!("{app:?}"));
         assert_eq!(read_back(&vec![app.clone()]), format!("{:?}", vec![app]));
@@ -268,10 +282,26 @@ fn wire_writes_what_hosts_and_the_server_read() {
         ("subdomain".to_owned(), "acme".to_owned()),
         ("api_key".to_owned(), "sk_1".to_owned()),
     ];
-    let body: ConnectRequest = serde_json::from_str(&wire::connect_body(Some(&fields))).unwrap();
+    let body = wire::connect_body(Some(&fields), Some("acc_1".into()), Some("https://h.example/p".into()));
+    let body: ConnectRequest = serde_json::from_str(&body).unwrap();
     assert_eq!(body.fields, Some(fields.into_iter().collect::<BTreeMap<_, _>>()));
-    let empty: ConnectRequest = serde_json::from_str(&wire::connect_body(None)).unwrap();
-    assert_eq!(empty.fields, None);
+    assert_eq!(body.account_id.unwrap().as_str(), "acc_1");
+    assert_eq!(body.return_to.as_deref(), Some("https://h.example/p"));
+    let empty: ConnectRequest = serde_json::from_str(&wire::connect_body(None, None, None)).unwrap();
+    assert_eq!((empty.fields, empty.account_id, empty.return_to), (None, None, None));
+
+    let removal = RemovalEvent {
+        authorization_id: 4,
+        account_id: "acc_4".into(),
+        app: "sandbox-crm".into(),
+    };
+    let json = stringify(&wire::removal_event(&removal));
+    assert_eq!(
+        json,
+        serde_json::to_string(&removal).unwrap(),
+        "same fields, same order"
+    );
+    assert_eq!(read_back(&removal), format!("{removal:?}"));
 
     let request = WidgetSessionRequest {
         app_id: "acme".into(),
@@ -295,6 +325,7 @@ fn app(name: &str, category: &str) -> WidgetApp {
         auth_mode: AuthMode::ApiKey,
         fields: None,
         connected: false,
+        accounts: Vec::new(),
     }
 }
 
@@ -343,7 +374,7 @@ fn tabs_are_all_then_each_category_once_by_label() {
         app("GitHub", "dev-tools"),
         app("Odd", ""),
     ];
-    let tabs = search::tabs(&apps);
+    let tabs = search::tabs(&apps, "All");
     let expected = [
         ("All", None),
         ("CRM", Some("crm")),
@@ -353,7 +384,7 @@ fn tabs_are_all_then_each_category_once_by_label() {
     ];
     let tabs: Vec<(&str, Option<&str>)> = tabs.iter().map(|(l, c)| (l.as_str(), c.as_deref())).collect();
     assert_eq!(tabs, expected);
-    assert_eq!(search::tabs(&[]), [("All".to_owned(), None)]);
+    assert_eq!(search::tabs(&[], "Alle"), [("Alle".to_owned(), None)]);
 }
 
 #[wasm_bindgen_test]
@@ -370,4 +401,53 @@ fn category_labels_read_well() {
     ] {
         assert_eq!(search::category_label(slug), label);
     }
+}
+
+// Languages and themes.
+
+#[wasm_bindgen_test]
+fn each_locale_has_its_catalog_and_unknown_ones_fall_back() {
+    use plugboard_widget::i18n::{fill, lookup, pick};
+    for (tag, lang, title) in [
+        ("en", "en", "Connect an account"),
+        ("de-AT", "de", "Konto verbinden"),
+        ("FR", "fr", "Connecter un compte"),
+        ("es-419", "es", "Conectar una cuenta"),
+        ("pt-BR", "pt-BR", "Conectar uma conta"),
+        ("pt_PT", "pt-BR", "Conectar uma conta"),
+    ] {
+        let strings = lookup(tag).unwrap_or_else(|| panic!("no catalog for {tag}"));
+        assert_eq!((strings.lang, strings.title), (lang, title));
+    }
+    for tag in ["", "d", "ja", "deu", "english"] {
+        assert!(lookup(tag).is_none(), "{tag} matched");
+    }
+    assert_eq!(pick(Some("de")).lang, "de");
+    assert_eq!(
+        pick(Some("xx")).lang,
+        pick(None).lang,
+        "an unknown locale is the browser's"
+    );
+    assert_eq!(fill("{} von {} trennen?", &["ada", "CRM"]), "ada von CRM trennen?");
+    assert_eq!(fill("{} fehlt", &[]), " fehlt");
+}
+
+#[wasm_bindgen_test]
+fn a_theme_sets_custom_properties_and_the_mode() {
+    use plugboard_widget::theme;
+    assert_eq!(theme::property_name("accentText"), "--pb-accent-text");
+    let host: web_sys::HtmlElement = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .create_element("div")
+        .unwrap()
+        .unchecked_into();
+    let options = js_sys::JSON::parse(r##"{"mode":"dark","accent":"#0a7cff","radius":"4px","bogus":"}"}"##).unwrap();
+    theme::apply(&host, &options);
+    assert_eq!(host.get_attribute("data-theme").as_deref(), Some("dark"));
+    let style = host.style();
+    assert_eq!(style.get_property_value("--pb-accent").unwrap(), "#0a7cff");
+    assert_eq!(style.get_property_value("--pb-radius").unwrap(), "4px");
+    theme::apply(&host, &JsValue::from_str("not an object"));
 }

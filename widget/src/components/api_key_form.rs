@@ -1,26 +1,19 @@
 use leptos::ev::SubmitEvent;
-use leptos::html;
 use leptos::prelude::*;
 use plugboard_shared::{AuthMode, FormField, WidgetApp};
 use wasm_bindgen::JsCast;
 use web_sys::{FormData, HtmlFormElement};
 
 use crate::flow::ConnectFlow;
+use crate::i18n::Strings;
 
 /// One labelled input per field: credentials for API-key, basic and client-credentials
 /// apps (verified by the server before it answers), or what an OAuth provider needs
 /// before its popup (a subdomain).
-#[component]
-pub fn ApiKeyForm(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
+pub fn api_key_form(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
+    let t = flow.t;
     let fields = form_fields(&app);
     let names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
-    let form = NodeRef::<html::Form>::new();
-    Effect::new(move || {
-        let first = form.get().and_then(|f| f.query_selector("input").ok().flatten());
-        if let Some(input) = first.and_then(|i| i.dyn_into::<web_sys::HtmlElement>().ok()) {
-            _ = input.focus();
-        }
-    });
     let submit_app = app.clone();
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -38,11 +31,12 @@ pub fn ApiKeyForm(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
     };
     let inputs = fields
         .into_iter()
-        .map(|field| {
+        .enumerate()
+        .map(|(i, field)| {
             let kind = if field.secret { "password" } else { "text" };
             view! {
                 <label class="pb-field">
-                    <span>{field.label}</span>
+                    <span>{label(&field, t)}</span>
                     <input
                         name=field.name
                         type=kind
@@ -50,6 +44,7 @@ pub fn ApiKeyForm(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
                         required
                         autocomplete="off"
                         spellcheck="false"
+                        data-focus=(i == 0).then_some("")
                     />
                 </label>
             }
@@ -57,7 +52,7 @@ pub fn ApiKeyForm(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
         .collect_view();
 
     view! {
-        <form class="pb-form" node_ref=form on:submit=on_submit>
+        <form class="pb-form" on:submit=on_submit>
             <div class="pb-form-title">
                 <img class="pb-logo" src=app.logo_url alt="" width="32" height="32"/>
                 <h3>{app.name}</h3>
@@ -65,15 +60,15 @@ pub fn ApiKeyForm(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
             {inputs}
             {move || {
                 flow.busy.get().then(|| view! {
-                    <p class="pb-muted" role="status">"Checking your credentials…"</p>
+                    <p class="pb-muted" role="status">{t.checking}</p>
                 })
             }}
             <div class="pb-actions">
                 <button type="button" class="pb-button" on:click=move |_| flow.back()>
-                    "Back"
+                    {t.back}
                 </button>
                 <button type="submit" class="pb-button pb-primary" disabled=move || flow.busy.get()>
-                    "Connect"
+                    {t.connect}
                 </button>
             </div>
         </form>
@@ -85,25 +80,30 @@ fn form_fields(app: &WidgetApp) -> Vec<FormField> {
     if let Some(fields) = app.fields.as_ref().filter(|f| !f.is_empty()) {
         return fields.clone();
     }
-    let field = |name: &str, label: &str, secret| FormField {
+    let field = |name: &str, secret| FormField {
         name: name.into(),
-        label: label.into(),
+        label: String::new(),
         secret,
         placeholder: None,
     };
     match app.auth_mode {
-        AuthMode::Basic => {
-            vec![
-                field("username", "Username", false),
-                field("password", "Password", true),
-            ]
-        }
-        AuthMode::Oauth2Cc => {
-            vec![
-                field("client_id", "Client ID", false),
-                field("client_secret", "Client secret", true),
-            ]
-        }
-        AuthMode::ApiKey | AuthMode::Oauth2 => vec![field("api_key", "API key", true)],
+        AuthMode::Basic => vec![field("username", false), field("password", true)],
+        AuthMode::Oauth2Cc => vec![field("client_id", false), field("client_secret", true)],
+        AuthMode::ApiKey | AuthMode::Oauth2 => vec![field("api_key", true)],
     }
+}
+
+/// The common fields in the widget's language; the catalog's own label (English) for the
+/// rare ones only one provider asks for.
+fn label(field: &FormField, t: &Strings) -> String {
+    match field.name.as_str() {
+        "api_key" => t.api_key,
+        "username" => t.username,
+        "password" => t.password,
+        "client_id" => t.client_id,
+        "client_secret" => t.client_secret,
+        "subdomain" => t.subdomain,
+        _ => return field.label.clone(),
+    }
+    .to_owned()
 }

@@ -7,11 +7,10 @@ use crate::flow::ConnectFlow;
 /// it by that), so the logo has an empty `alt` and the "Connected" badge sits outside the
 /// button, linked as its description. The badge itself is `aria-hidden`: a screen reader
 /// hears "Connected" once, as the button's description, not again as loose text.
-#[component]
-pub fn AppCard(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
+pub fn app_card(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
     let badge_id = format!("pb-connected-{}", app.key);
     let badge = app.connected.then(|| {
-        view! { <span class="pb-badge" id=badge_id.clone() aria-hidden="true">"Connected"</span> }
+        view! { <span class="pb-badge" id=badge_id.clone() aria-hidden="true">{flow.t.connected}</span> }
     });
     let described_by = app.connected.then_some(badge_id);
     let (name, logo) = (app.name.clone(), app.logo_url.clone());

@@ -1,40 +1,60 @@
 use leptos::prelude::*;
 
-use super::app_card::AppCard;
-use super::category_tabs::{CategoryTabs, PANEL_ID, tab_id};
-use super::search_box::SearchBox;
+use super::account_list::account_list;
+use super::app_card::app_card;
+use super::category_tabs::{PANEL_ID, category_tabs, tab_id};
+use super::search_box::search_box;
 use crate::flow::{Apps, ConnectFlow};
+use crate::i18n::fill;
 use crate::search::{self, SEARCH_ABOVE};
 
 /// The apps to pick from. A long list also gets a search box and category tabs, which
 /// hide cards rather than render the list again: cheaper in the bundle, and no logo
 /// reloads while someone types.
-#[component]
-pub fn AppList(flow: ConnectFlow) -> impl IntoView {
+pub fn app_list(flow: ConnectFlow) -> impl IntoView {
+    let t = flow.t;
     move || match flow.apps.get() {
-        Apps::Loading => view! { <p class="pb-muted" role="status">"Loading apps…"</p> }.into_any(),
-        Apps::Failed(message) => view! {
-            <p class="pb-error" role="alert">{format!("Could not load the apps: {message}")}</p>
+        // Card-shaped placeholders: the dialog opens at its final size, without a jump.
+        Apps::Loading => view! {
+            <p class="pb-sr" role="status">{t.loading}</p>
+            <ul class="pb-grid" aria-hidden="true">
+                <li class="pb-skeleton"></li>
+                <li class="pb-skeleton"></li>
+                <li class="pb-skeleton"></li>
+                <li class="pb-skeleton"></li>
+            </ul>
         }
         .into_any(),
-        Apps::Loaded(apps) if apps.is_empty() => {
-            view! { <p class="pb-muted">"No apps are available to connect yet."</p> }.into_any()
+        Apps::Failed(message) => view! {
+            <p class="pb-error" role="alert">{fill(t.load_failed, &[&message])}</p>
+            <div class="pb-actions">
+                <button type="button" class="pb-button pb-primary" on:click=move |_| flow.reload_apps()>
+                    {t.retry}
+                </button>
+            </div>
         }
+        .into_any(),
+        Apps::Loaded(apps) if apps.is_empty() => view! { <p class="pb-muted">{t.no_apps}</p> }.into_any(),
         Apps::Loaded(apps) => {
             let long = apps.len() > SEARCH_ABOVE;
-            let choices = search::tabs(&apps);
+            let choices = search::tabs(&apps, t.all);
             // One category needs no tabs: "All" would show the same list.
             let tabbed = long && choices.len() > 2;
-            let search = long.then(|| view! { <SearchBox flow/> });
-            let tabs = tabbed.then(|| view! { <CategoryTabs flow choices/> });
+            let search = long.then(|| search_box(flow));
+            let tabs = tabbed.then(|| category_tabs(flow, choices));
             // Set without tabs too (naming no element then): an `Option` here costs more bytes.
             let labelled_by = move || tab_id(flow.category.read().as_deref());
             let some_shown = move || {
                 flow.apps
                     .with(|apps| matches!(apps, Apps::Loaded(a) if a.iter().any(|app| flow.shows(app))))
             };
-            let cards = apps.into_iter().map(|app| view! { <AppCard flow app/> }).collect_view();
+            let accounts = apps
+                .iter()
+                .any(|app| !app.accounts.is_empty())
+                .then(|| account_list(flow, apps.clone()));
+            let cards = apps.into_iter().map(|app| app_card(flow, app)).collect_view();
             view! {
+                {accounts}
                 {search}
                 {tabs}
                 <div id=PANEL_ID role=tabbed.then_some("tabpanel") aria-labelledby=labelled_by>
@@ -42,7 +62,7 @@ pub fn AppList(flow: ConnectFlow) -> impl IntoView {
                     // The status is always in the page, so screen readers announce its text
                     // when it appears.
                     <p class="pb-muted pb-no-match" role="status">
-                        <span hidden=some_shown>"No apps match"</span>
+                        <span hidden=some_shown>{t.no_match}</span>
                     </p>
                 </div>
             }

@@ -11,8 +11,7 @@ pub const PANEL_ID: &str = "pb-apps";
 /// "All" and one tab per category, after WAI-ARIA APG "Tabs" with automatic activation:
 /// choosing a tab filters at once, there is nothing to load. The tab list is one Tab stop;
 /// the arrow keys, Home and End move between tabs.
-#[component]
-pub fn CategoryTabs(flow: ConnectFlow, choices: Vec<(String, Option<String>)>) -> impl IntoView {
+pub fn category_tabs(flow: ConnectFlow, choices: Vec<(String, Option<String>)>) -> impl IntoView {
     let tabs = choices
         .iter()
         .map(|(label, choice)| {
@@ -59,7 +58,7 @@ pub fn CategoryTabs(flow: ConnectFlow, choices: Vec<(String, Option<String>)>) -
         }
     };
     view! {
-        <div class="pb-tabs" role="tablist" aria-label="Categories" on:keydown=on_keydown>
+        <div class="pb-tabs" role="tablist" aria-label=flow.t.categories on:keydown=on_keydown>
             {tabs}
         </div>
     }

@@ -1,6 +1,7 @@
 //! One component per screen, or per part of one. They read `ConnectFlow` signals and call
 //! its methods; the flow decides, the components only show.
 
+mod account_list;
 mod api_key_form;
 mod app_card;
 mod app_list;

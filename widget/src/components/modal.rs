@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent, ShadowRoot};
 
-use super::screens::Screens;
+use super::screens::screens;
 use crate::flow::ConnectFlow;
 
 /// The overlay on the host page: a labelled modal dialog that keeps focus inside while
@@ -26,12 +26,6 @@ pub fn Modal(flow: ConnectFlow) -> impl IntoView {
         _ => {}
     });
     on_cleanup(move || keys.remove());
-    // Keyboard and screen-reader users start inside the dialog, not behind it.
-    Effect::new(move || {
-        if let Some(dialog) = dialog.get() {
-            _ = dialog.focus();
-        }
-    });
     let close_on_backdrop = move |event: ev::MouseEvent| {
         if event.target() == event.current_target() {
             flow.close();
@@ -49,8 +43,8 @@ pub fn Modal(flow: ConnectFlow) -> impl IntoView {
                 node_ref=dialog
             >
                 <header class="pb-header">
-                    <h2 id="pb-title">"Connect an account"</h2>
-                    <button type="button" class="pb-icon-button" aria-label="Close" on:click=move |_| flow.close()>
+                    <h2 id="pb-title">{flow.t.title}</h2>
+                    <button type="button" class="pb-icon-button" aria-label=flow.t.close on:click=move |_| flow.close()>
                         <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
                             <path
                                 d="M6 6l12 12M18 6L6 18"
@@ -61,7 +55,7 @@ pub fn Modal(flow: ConnectFlow) -> impl IntoView {
                         </svg>
                     </button>
                 </header>
-                <Screens flow/>
+                {screens(flow)}
             </div>
         </div>
     }

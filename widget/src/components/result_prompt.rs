@@ -3,21 +3,33 @@ use plugboard_shared::{ConnectResult, FailureReason, ResultPayload, WidgetApp};
 
 use crate::events::Outcome;
 use crate::flow::{ConnectFlow, Mode};
+use crate::i18n::{Strings, fill};
 
 /// After an attempt, unless the host hid it (`userConfig.hideAppConnectionModal`).
-#[component]
-pub fn ResultPrompt(flow: ConnectFlow, app: WidgetApp, outcome: Outcome) -> impl IntoView {
-    let (title, detail) = describe(&app.name, &outcome);
+/// Failures offer a retry from a fresh click, which is also what a blocked popup needs:
+/// the browser allows `window.open` inside a click.
+pub fn result_prompt(flow: ConnectFlow, app: WidgetApp, outcome: Outcome) -> impl IntoView {
+    let t = flow.t;
+    let (title, detail) = describe(t, &app.name, &outcome);
     let ok = outcome.result == ConnectResult::Authorized;
+    let blocked = matches!(&outcome.payload, ResultPayload::Failure(f) if f.reason == FailureReason::PopupBlocked);
     let redirecting = move || {
         flow.redirecting
             .get()
-            .then(|| view! { <p class="pb-muted">"Taking you back…"</p> })
+            .then(|| view! { <p class="pb-muted">{t.taking_back}</p> })
     };
-    let done = (flow.mode() == Mode::Modal).then(|| {
+    let retry = (!ok).then(|| {
+        let label = if blocked { t.open_window } else { t.retry };
         view! {
-            <button type="button" class="pb-button pb-primary" on:click=move |_| flow.close()>
-                "Done"
+            <button type="button" class="pb-button pb-primary" data-focus on:click=move |_| flow.go(app.clone())>
+                {label}
+            </button>
+        }
+    });
+    let done = (ok && flow.mode() == Mode::Modal).then(|| {
+        view! {
+            <button type="button" class="pb-button pb-primary" data-focus on:click=move |_| flow.close()>
+                {t.done}
             </button>
         }
     });
@@ -30,58 +42,43 @@ pub fn ResultPrompt(flow: ConnectFlow, app: WidgetApp, outcome: Outcome) -> impl
         </div>
         <div class="pb-actions">
             <button type="button" class="pb-button" on:click=move |_| flow.back()>
-                "Back to apps"
+                {t.back_to_apps}
             </button>
+            {retry}
             {done}
         </div>
     }
 }
 
 /// Title and sentence for an outcome; provider text is only ever shown as text.
-pub fn describe(app: &str, outcome: &Outcome) -> (&'static str, String) {
+pub fn describe(t: &Strings, app: &str, outcome: &Outcome) -> (&'static str, String) {
+    let who = |identity: &str| {
+        if identity.is_empty() {
+            String::new()
+        } else {
+            fill(t.as_who, &[identity])
+        }
+    };
     match (&outcome.result, &outcome.payload) {
         // "Connected" appears once only: hosts and tests look the prompt up by that word.
         (ConnectResult::Authorized, ResultPayload::Authorization(event)) => {
-            let who = match event.identity.as_str() {
-                "" => String::new(),
-                identity => format!(" as {identity}"),
-            };
-            let detail = if event.already_exists {
-                format!("{app} was already linked{who}; its access is now renewed.")
-            } else {
-                format!("{app} is ready to use, signed in{who}.")
-            };
-            ("Connected", detail)
+            let template = if event.already_exists { t.ok_again } else { t.ok_new };
+            (t.connected, fill(template, &[app, &who(&event.identity)]))
         }
         (ConnectResult::VerificationFailed, ResultPayload::Authorization(event)) => {
-            let who = if event.identity.is_empty() {
-                String::new()
-            } else {
-                format!(" as {}", event.identity)
-            };
-            let detail = format!(
-                "{app} signed you in{who}, but the account could not be verified. \
-                 Check its permissions and try again."
-            );
-            ("Not verified", detail)
+            (t.unverified, fill(t.unverified_detail, &[app, &who(&event.identity)]))
         }
         (_, ResultPayload::Failure(event)) => {
             let detail = match (event.reason, &event.message) {
-                (FailureReason::Cancelled, _) => format!("You cancelled signing in to {app}."),
-                (FailureReason::PopupClosed, _) => {
-                    format!("The sign-in window was closed before {app} was connected.")
-                }
-                (FailureReason::PopupBlocked, _) => "Your browser blocked the sign-in window. \
-                     Allow pop-ups for this site and try again."
-                    .to_owned(),
-                (FailureReason::ProviderError, Some(message)) => {
-                    format!("{app} returned an error: {message}")
-                }
-                (FailureReason::ProviderError, None) => format!("{app} returned an error."),
+                (FailureReason::Cancelled, _) => fill(t.cancelled, &[app]),
+                (FailureReason::PopupClosed, _) => fill(t.closed, &[app]),
+                (FailureReason::PopupBlocked, _) => t.blocked.to_owned(),
+                (FailureReason::ProviderError, Some(message)) => fill(t.provider_error, &[app, message]),
+                (FailureReason::ProviderError, None) => fill(t.not_connected, &[app]),
             };
-            ("Not connected", detail)
+            (t.failed, detail)
         }
-        _ => ("Not connected", format!("{app} could not be connected.")),
+        _ => (t.failed, fill(t.not_connected, &[app])),
     }
 }
 
@@ -90,6 +87,7 @@ mod tests {
     use plugboard_shared::AuthorizationEvent;
 
     use super::*;
+    use crate::i18n::EN;
 
     fn authorization(result: ConnectResult) -> Outcome {
         let event = AuthorizationEvent {
@@ -113,7 +111,7 @@ mod tests {
             if let ResultPayload::Authorization(event) = &mut outcome.payload {
                 event.already_exists = already_exists;
             }
-            let (title, detail) = describe("Sandbox CRM", &outcome);
+            let (title, detail) = describe(&EN, "Sandbox CRM", &outcome);
             assert_eq!(title, "Connected");
             assert!(detail.contains("ada@example.com"), "{detail}");
             assert!(!detail.to_lowercase().contains("connected"), "said twice: {detail}");
@@ -123,7 +121,7 @@ mod tests {
     #[test]
     fn verification_failure_says_so() {
         let outcome = authorization(ConnectResult::VerificationFailed);
-        let (_, detail) = describe("Sandbox CRM", &outcome);
+        let (_, detail) = describe(&EN, "Sandbox CRM", &outcome);
         assert!(detail.contains("could not be verified"), "{detail}");
     }
 
@@ -136,7 +134,7 @@ mod tests {
             (FailureReason::ProviderError, Some("bad scope".to_owned()), "bad scope"),
         ];
         for (reason, message, expected) in cases {
-            let (_, detail) = describe("X", &Outcome::failure("x", reason, message));
+            let (_, detail) = describe(&EN, "X", &Outcome::failure("x", reason, message));
             assert!(detail.contains(expected), "{detail}");
         }
     }
