@@ -13,6 +13,7 @@ use crate::payload;
 use crate::process::{cargo, run, target_dir, workspace_root};
 use crate::steps::Steps;
 use crate::tools::{self, WASM_TARGET};
+use crate::unused_exports;
 
 /// What ships is measured brotli-compressed, and wasm-opt's size passes (-Oz/-Os) shrink
 /// the raw module but make it compress worse: -O1 run to a fixed point gives the smallest
@@ -156,6 +157,12 @@ pub fn build_widget(steps: &mut Steps, options: &BuildOptions) -> anyhow::Result
         })?;
         match &wasm_opt {
             Some(wasm_opt) => steps.run(&format!("widget: wasm-opt {}", WASM_OPT_FLAGS[..2].join(" ")), || {
+                let features: Vec<&str> = WASM_OPT_FLAGS
+                    .iter()
+                    .copied()
+                    .filter(|f| f.starts_with("--enable"))
+                    .collect();
+                unused_exports::drop_from_wasm(&wasm_opt.with_file_name("wasm-metadce"), &staged.wasm, &features)?;
                 run(Command::new(wasm_opt)
                     .args(WASM_OPT_FLAGS)
                     .arg(&staged.wasm)
@@ -219,7 +226,7 @@ fn stamp_for(compiled: &Path, optimised: bool) -> anyhow::Result<String> {
         .unwrap_or_default()
         .as_nanos();
     let flags = if optimised {
-        WASM_OPT_FLAGS.join(" ")
+        format!("metadce, {}", WASM_OPT_FLAGS.join(" "))
     } else {
         "none".to_owned()
     };
@@ -232,7 +239,8 @@ fn stamp_for(compiled: &Path, optimised: bool) -> anyhow::Result<String> {
 /// siblings. Files of earlier builds are removed.
 fn package(staged: &Staged, esbuild: Option<&Path>, pkg: &Path) -> anyhow::Result<()> {
     let wasm = fs::read(&staged.wasm).with_context(|| format!("cannot read {}", staged.wasm.display()))?;
-    let glue = minify(esbuild, &fs::read_to_string(&staged.glue)?)?;
+    let glue = unused_exports::drop_from_glue(&fs::read_to_string(&staged.glue)?)?;
+    let glue = minify(esbuild, &glue)?;
     let hash = content_hash(&[&wasm, glue.as_bytes()]);
     let (glue_name, wasm_name) = (payload::glue_name(&hash), payload::wasm_name(&hash));
     // The loader passes the wasm's URL in; the glue's own default is renamed all the same.

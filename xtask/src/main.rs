@@ -12,6 +12,7 @@ mod server;
 mod steps;
 mod test;
 mod tools;
+mod unused_exports;
 
 use std::process::ExitCode;
 
