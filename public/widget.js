@@ -33,9 +33,12 @@
   function load(serverUrl) {
     if (!modules[serverUrl]) {
       var pkg = serverUrl + "/pkg/plugboard_widget";
-      modules[serverUrl] = import(pkg + ".js").then(function (wasm) {
-        return wasm.default({ module_or_path: pkg + "_bg.wasm" }).then(function () {
-          return wasm;
+      // The wasm downloads (and compiles, streaming) while the glue loads, not after it.
+      var wasm = fetch(pkg + "_bg.wasm");
+      wasm.catch(function () {}); // reported through the glue's init below
+      modules[serverUrl] = import(pkg + ".js").then(function (glue) {
+        return glue.default({ module_or_path: wasm }).then(function () {
+          return glue;
         });
       });
     }

@@ -109,7 +109,7 @@ async fn modal_opens_and_shows_a_server_error_as_text() {
     let mut alert = None;
     for _ in 0..50 {
         sleep(100).await;
-        alert = root.query_selector("[role=alert]").unwrap();
+        alert = root.query_selector("[role=alert]:not([hidden])").unwrap();
         if alert.is_some() {
             break;
         }

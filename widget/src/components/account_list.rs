@@ -9,14 +9,15 @@ use crate::i18n::fill;
 /// which asks first (see [`confirm_disconnect`]). Type-erased (`AnyView`) so the app list
 /// that contains it does not inline its render code.
 pub fn account_list(flow: ConnectFlow, apps: Vec<WidgetApp>) -> AnyView {
+    let none = apps.iter().all(|app| app.accounts.is_empty());
     let mut rows = Vec::new();
     for app in apps {
         for account in app.accounts.clone() {
-            rows.push(row(flow, app.clone(), account));
+            rows.push(row(flow, app.clone(), account).into_any());
         }
     }
     view! {
-        <section class="pb-accounts" aria-labelledby="pb-accounts-title">
+        <section class="pb-accounts" aria-labelledby="pb-accounts-title" hidden=none>
             <h3 id="pb-accounts-title">{flow.t.your_accounts}</h3>
             <ul>{rows}</ul>
         </section>
@@ -29,23 +30,24 @@ fn row(flow: ConnectFlow, app: WidgetApp, account: WidgetAccount) -> impl IntoVi
     // Every row has the same buttons: the row's text describes which account they act on.
     let label_id = format!("pb-account-{}", account.account_id);
     let status = match account.status {
-        AccountStatus::Verified => None,
-        AccountStatus::VerificationFailed => Some(t.unverified),
-        AccountStatus::NeedsReauth => Some(t.needs_reauth),
+        AccountStatus::Verified => "",
+        AccountStatus::VerificationFailed => t.unverified,
+        AccountStatus::NeedsReauth => t.needs_reauth,
     };
-    let disconnect = account.can_disconnect.then(|| {
+    let disconnect = {
         let (app, account) = (app.clone(), account.clone());
         view! {
             <button
                 type="button"
                 class="pb-button"
                 aria-describedby=label_id.clone()
+                hidden=!account.can_disconnect
                 on:click=move |_| flow.ask_disconnect(app.clone(), account.clone())
             >
                 {t.disconnect}
             </button>
         }
-    });
+    };
     let (name, logo, identity) = (app.name.clone(), app.logo_url.clone(), account.identity.clone());
     let id = account.account_id.to_string();
     view! {
@@ -55,7 +57,9 @@ fn row(flow: ConnectFlow, app: WidgetApp, account: WidgetAccount) -> impl IntoVi
                 <b>{name}</b>
                 " "
                 <span class="pb-muted">{identity}</span>
-                {status.map(|s| view! { <span class="pb-badge pb-warn">{s}</span> })}
+                <span class="pb-badge pb-warn" hidden=status.is_empty()>
+                    {status}
+                </span>
             </p>
             <button
                 type="button"

@@ -48,6 +48,7 @@ pub fn api_key_form(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
                     />
                 </label>
             }
+            .into_any()
         })
         .collect_view();
 
@@ -58,11 +59,9 @@ pub fn api_key_form(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
                 <h3>{app.name}</h3>
             </div>
             {inputs}
-            {move || {
-                flow.busy.get().then(|| view! {
-                    <p class="pb-muted" role="status">{t.checking}</p>
-                })
-            }}
+            <p class="pb-muted" role="status" hidden=move || !flow.busy.get()>
+                {t.checking}
+            </p>
             <div class="pb-actions">
                 <button type="button" class="pb-button" on:click=move |_| flow.back()>
                     {t.back}

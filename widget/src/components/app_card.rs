@@ -9,9 +9,11 @@ use crate::flow::ConnectFlow;
 /// hears "Connected" once, as the button's description, not again as loose text.
 pub fn app_card(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
     let badge_id = format!("pb-connected-{}", app.key);
-    let badge = app.connected.then(|| {
-        view! { <span class="pb-badge" id=badge_id.clone() aria-hidden="true">{flow.t.connected}</span> }
-    });
+    let badge = view! {
+        <span class="pb-badge" id=badge_id.clone() aria-hidden="true" hidden=!app.connected>
+            {flow.t.connected}
+        </span>
+    };
     let described_by = app.connected.then_some(badge_id);
     let (name, logo) = (app.name.clone(), app.logo_url.clone());
     let filtered_out = {

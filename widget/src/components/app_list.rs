@@ -40,19 +40,20 @@ pub fn app_list(flow: ConnectFlow) -> impl IntoView {
             let choices = search::tabs(&apps, t.all);
             // One category needs no tabs: "All" would show the same list.
             let tabbed = long && choices.len() > 2;
-            let search = long.then(|| search_box(flow));
-            let tabs = tabbed.then(|| category_tabs(flow, choices));
+            // Rendered hidden rather than left out: an `Option` of a view costs more bytes.
+            let search = search_box(flow, long);
+            let tabs = category_tabs(flow, choices, tabbed);
             // Set without tabs too (naming no element then): an `Option` here costs more bytes.
             let labelled_by = move || tab_id(flow.category.read().as_deref());
             let some_shown = move || {
                 flow.apps
                     .with(|apps| matches!(apps, Apps::Loaded(a) if a.iter().any(|app| flow.shows(app))))
             };
-            let accounts = apps
-                .iter()
-                .any(|app| !app.accounts.is_empty())
-                .then(|| account_list(flow, apps.clone()));
-            let cards = apps.into_iter().map(|app| app_card(flow, app)).collect_view();
+            let accounts = account_list(flow, apps.clone());
+            let cards = apps
+                .into_iter()
+                .map(|app| app_card(flow, app).into_any())
+                .collect_view();
             view! {
                 {accounts}
                 {search}

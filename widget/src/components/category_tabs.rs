@@ -11,7 +11,7 @@ pub const PANEL_ID: &str = "pb-apps";
 /// "All" and one tab per category, after WAI-ARIA APG "Tabs" with automatic activation:
 /// choosing a tab filters at once, there is nothing to load. The tab list is one Tab stop;
 /// the arrow keys, Home and End move between tabs.
-pub fn category_tabs(flow: ConnectFlow, choices: Vec<(String, Option<String>)>) -> impl IntoView {
+pub fn category_tabs(flow: ConnectFlow, choices: Vec<(String, Option<String>)>, shown: bool) -> impl IntoView {
     let tabs = choices
         .iter()
         .map(|(label, choice)| {
@@ -32,6 +32,7 @@ pub fn category_tabs(flow: ConnectFlow, choices: Vec<(String, Option<String>)>) 
                     {label.clone()}
                 </button>
             }
+            .into_any()
         })
         .collect_view();
     let on_keydown = move |event: KeyboardEvent| {
@@ -58,7 +59,7 @@ pub fn category_tabs(flow: ConnectFlow, choices: Vec<(String, Option<String>)>) 
         }
     };
     view! {
-        <div class="pb-tabs" role="tablist" aria-label=flow.t.categories on:keydown=on_keydown>
+        <div class="pb-tabs" role="tablist" hidden=!shown aria-label=flow.t.categories on:keydown=on_keydown>
             {tabs}
         </div>
     }

@@ -13,39 +13,36 @@ pub fn result_prompt(flow: ConnectFlow, app: WidgetApp, outcome: Outcome) -> imp
     let (title, detail) = describe(t, &app.name, &outcome);
     let ok = outcome.result == ConnectResult::Authorized;
     let blocked = matches!(&outcome.payload, ResultPayload::Failure(f) if f.reason == FailureReason::PopupBlocked);
-    let redirecting = move || {
-        flow.redirecting
-            .get()
-            .then(|| view! { <p class="pb-muted">{t.taking_back}</p> })
+    // One next step: "Done" after a success in the modal (the hosted page has nothing to
+    // close), else try again.
+    let (next, shown) = match (ok, blocked) {
+        (true, _) => (t.done, flow.mode() == Mode::Modal),
+        (false, true) => (t.open_window, true),
+        (false, false) => (t.retry, true),
     };
-    let retry = (!ok).then(|| {
-        let label = if blocked { t.open_window } else { t.retry };
-        view! {
-            <button type="button" class="pb-button pb-primary" data-focus on:click=move |_| flow.go(app.clone())>
-                {label}
-            </button>
-        }
-    });
-    let done = (ok && flow.mode() == Mode::Modal).then(|| {
-        view! {
-            <button type="button" class="pb-button pb-primary" data-focus on:click=move |_| flow.close()>
-                {t.done}
-            </button>
-        }
-    });
+    let on_next = move |_| if ok { flow.close() } else { flow.go(app.clone()) };
     view! {
         <div class="pb-center pb-result" class:pb-ok=ok role="status">
             <span class="pb-result-icon" aria-hidden="true">{if ok { "✓" } else { "!" }}</span>
             <p class="pb-lead">{title}</p>
             <p>{detail}</p>
-            {redirecting}
+            <p class="pb-muted" hidden=move || !flow.redirecting.get()>
+                {t.taking_back}
+            </p>
         </div>
         <div class="pb-actions">
             <button type="button" class="pb-button" on:click=move |_| flow.back()>
                 {t.back_to_apps}
             </button>
-            {retry}
-            {done}
+            <button
+                type="button"
+                class="pb-button pb-primary"
+                hidden=!shown
+                data-focus=shown.then_some("")
+                on:click=on_next
+            >
+                {next}
+            </button>
         </div>
     }
 }

@@ -11,10 +11,6 @@ use crate::flow::{ConnectFlow, Screen};
 
 /// The body shared by the modal and the hosted page.
 pub fn screens(flow: ConnectFlow) -> impl IntoView {
-    let notice = move || {
-        let text = flow.notice.get()?;
-        Some(view! { <p class="pb-error" role="alert">{text}</p> })
-    };
     let body = NodeRef::<html::Div>::new();
     let screen = move || {
         // Focus moves with the screen, not left on a button that is gone (see `focus_in`).
@@ -25,7 +21,9 @@ pub fn screens(flow: ConnectFlow) -> impl IntoView {
     let status = move || flow.status.get();
     view! {
         <div class="pb-body" node_ref=body>
-            {notice}
+            <p class="pb-error" role="alert" hidden=move || flow.notice.read().is_none()>
+                {move || flow.notice.get()}
+            </p>
             <p class="pb-status" role="status">{status}</p>
             {screen}
         </div>
