@@ -97,6 +97,7 @@
       if (options[key] != null) settings[key] = String(options[key]);
     });
     settings.serverUrl = serverUrl;
+    this._settings = settings;
     this._widget = load(serverUrl).then(function (wasm) {
       var widget = new wasm.PlugboardWidget(settings, function (name, payload) {
         emitter.emit(name, payload);
@@ -125,7 +126,30 @@
 
   Plugboard.prototype.renderAccountConnectionModal = function (config) {
     if (window.performance && performance.mark) performance.mark("plugboard:render");
-    this._call(function (widget) { widget.renderModal(config || {}); });
+    config = config || {};
+    var apps = this._prefetchApps(config);
+    this._call(function (widget) { widget.renderModal(config, apps); });
+  };
+
+  // The app list is asked for now, while the wasm is still on its way, rather than once the
+  // widget runs: the modal opens one round trip sooner. Link tokens only (a signed start
+  // must trade its hash for a token first, which the widget does). The widget reads the
+  // answer as `{ok, status, text}`, as from its own requests.
+  Plugboard.prototype._prefetchApps = function (config) {
+    var settings = this._settings;
+    if (!settings || !settings.linkToken || !window.fetch) return undefined;
+    var query = [];
+    [["deployment_id", config.deploymentId], ["category", config.category]].forEach(function (pair) {
+      if (pair[1] != null) query.push(pair[0] + "=" + encodeURIComponent(pair[1]));
+    });
+    var url = settings.serverUrl + "/widget/apps" + (query.length ? "?" + query.join("&") : "");
+    var answer = fetch(url, { headers: { Authorization: "Bearer " + settings.linkToken } }).then(function (response) {
+      return response.text().then(function (text) {
+        return { ok: response.ok, status: response.status, text: text };
+      });
+    });
+    answer.catch(function () {}); // the widget reports it
+    return answer;
   };
 
   Plugboard.prototype.renderConnectPage = function (elementId, config) {

@@ -93,12 +93,29 @@ impl Api {
         parse(&self.call("GET", "/widget/session".into(), None).await?)
     }
 
-    pub async fn apps(&self, filter: &AppFilter) -> Result<Vec<WidgetApp>, ApiError> {
-        parse(
-            &self
-                .call("GET", format!("/widget/apps{}", filter.query()), None)
-                .await?,
-        )
+    /// `prefetched`: the same request, already made by the loader.
+    pub async fn apps(
+        &self,
+        filter: &AppFilter,
+        prefetched: Option<js_sys::Promise>,
+    ) -> Result<Vec<WidgetApp>, ApiError> {
+        let text = match prefetched {
+            Some(answer) => {
+                let answer = JsFuture::from(answer).await.map_err(|_| self.unreachable())?;
+                let ok = wire::boolean(&answer, "ok").unwrap_or(false);
+                let status = wire::get(&answer, "status").as_f64().unwrap_or(0.0) as u16;
+                answer_of(ok, status, wire::string(&answer, "text").unwrap_or_default())?
+            }
+            None => {
+                self.call("GET", format!("/widget/apps{}", filter.query()), None)
+                    .await?
+            }
+        };
+        parse(&text)
+    }
+
+    fn unreachable(&self) -> ApiError {
+        unreachable(&self.server)
     }
 
     /// Starts an OAuth attempt; the popup is pointed at the answer's `popup_url`.
@@ -177,7 +194,7 @@ async fn fetch(
     body: Option<String>,
     token: Option<&str>,
 ) -> Result<String, ApiError> {
-    let unreachable = |_| ApiError::new("network", format!("Could not reach Plugboard at {server}."));
+    let unreachable = |_| unreachable(server);
     let headers = Headers::new().map_err(unreachable)?;
     let init = RequestInit::new();
     init.set_method(method);
@@ -200,10 +217,18 @@ async fn fetch(
             .unwrap_or_default(),
         Err(error) => return Err(unreachable(error)),
     };
-    if response.ok() {
+    answer_of(response.ok(), response.status(), text)
+}
+
+fn unreachable(server: &str) -> ApiError {
+    ApiError::new("network", format!("Could not reach Plugboard at {server}."))
+}
+
+/// The body of a 2xx answer, or the server's `{"error": {…}}` as an [`ApiError`].
+fn answer_of(ok: bool, status: u16, text: String) -> Result<String, ApiError> {
+    if ok {
         return Ok(text);
     }
-    let status = response.status();
     Err(match wire::parse::<ErrorDetail>(&text) {
         Some(error) => ApiError {
             code: error.code,

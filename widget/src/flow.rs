@@ -61,6 +61,8 @@ pub struct Env {
     pub redirect: bool,
     /// An attempt this page came back from in redirect mode, to report once apps are listed.
     pub resume: Option<String>,
+    /// The loader's early app list request, used by the first load.
+    pub prefetched: Option<js_sys::Promise>,
 }
 
 /// Handles to the view's state; `Copy`, so every event handler can own one.
@@ -130,9 +132,10 @@ impl ConnectFlow {
     /// later loads only refresh the "Connected" badges.
     pub fn load_apps(self, first: bool) {
         let (api, filter) = self.env.with_value(|env| (env.api.clone(), env.filter.clone()));
+        let prefetched = self.env.try_update_value(|env| env.prefetched.take()).flatten();
         let emitter = self.emitter();
         spawn_local(async move {
-            let result = api.apps(&filter).await;
+            let result = api.apps(&filter, prefetched).await;
             if self.screen.try_get().is_none() {
                 return; // unmounted while loading
             }

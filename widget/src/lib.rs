@@ -61,10 +61,14 @@ impl PlugboardWidget {
         Ok(Self { shell })
     }
 
-    /// `renderAccountConnectionModal(config)`; `config` may be `undefined`.
+    /// `renderAccountConnectionModal(config)`; `config` may be `undefined`. `apps`: the
+    /// loader's early `GET /widget/apps` (a promise of `{ok, status, text}`), if it made one.
     #[wasm_bindgen(js_name = renderModal)]
-    pub fn render_modal(&self, config: JsValue) -> Result<(), JsError> {
-        self.shell.open_modal(ModalConfig::from_js(&config)).map_err(js_error)
+    pub fn render_modal(&self, config: JsValue, apps: JsValue) -> Result<(), JsError> {
+        let prefetched = apps.dyn_into::<js_sys::Promise>().ok();
+        self.shell
+            .open_modal(ModalConfig::from_js(&config), prefetched)
+            .map_err(js_error)
     }
 
     /// `renderConnectPage(elementId, config)`, after the loader found the element.
@@ -106,7 +110,7 @@ struct Shell {
 }
 
 impl Shell {
-    fn env(self: &Rc<Self>, mode: Mode, config: &ModalConfig) -> Env {
+    fn env(self: &Rc<Self>, mode: Mode, config: &ModalConfig, prefetched: Option<js_sys::Promise>) -> Env {
         // Weak: the view owns this closure, and the shell owns the view.
         let shell: Weak<Self> = Rc::downgrade(self);
         Env {
@@ -126,6 +130,7 @@ impl Shell {
             popup: RefCell::new(None),
             redirect: config.redirect,
             resume: self.returned.take(),
+            prefetched,
         }
     }
 
@@ -153,11 +158,11 @@ impl Shell {
         );
     }
 
-    fn open_modal(self: &Rc<Self>, config: ModalConfig) -> Result<(), JsValue> {
+    fn open_modal(self: &Rc<Self>, config: ModalConfig, prefetched: Option<js_sys::Promise>) -> Result<(), JsValue> {
         if self.destroyed.get() || self.modal.borrow().is_some() {
             return Ok(());
         }
-        let env = self.env(Mode::Modal, &config);
+        let env = self.env(Mode::Modal, &config, prefetched);
         let t = i18n::pick(config.locale.as_deref());
         self.return_focus.replace(focused_element());
         let parent: web_sys::Element = match document().body() {
@@ -180,7 +185,7 @@ impl Shell {
         if self.destroyed.get() {
             return Ok(());
         }
-        let env = self.env(Mode::Page, &config);
+        let env = self.env(Mode::Page, &config, None);
         let t = i18n::pick(config.locale.as_deref());
         let mount = ShadowMount::new(parent, t.lang, &config.theme, move || {
             let flow = ConnectFlow::new(env, t);

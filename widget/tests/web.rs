@@ -83,6 +83,47 @@ async fn sleep(ms: i32) {
     JsFuture::from(wait).await.unwrap();
 }
 
+/// The loader's early app list answer is what the modal shows: here a refused token, whose
+/// message reaches the person and whose code reaches the host.
+#[wasm_bindgen_test]
+async fn modal_uses_the_loaders_prefetched_app_list() {
+    let events: Rc<RefCell<Vec<String>>> = Rc::default();
+    let log = events.clone();
+    let emit = Closure::<dyn Fn(String, JsValue)>::new(move |name, _payload| log.borrow_mut().push(name));
+    let options = js_sys::JSON::parse(r#"{"serverUrl":"http://127.0.0.1:9","linkToken":"lt_test"}"#).unwrap();
+    let widget = PlugboardWidget::new(options, emit.as_ref().unchecked_ref::<js_sys::Function>().clone()).unwrap();
+    let answer = js_sys::JSON::parse(
+        r#"{"ok":false,"status":401,"text":"{\"error\":{\"code\":\"expired_link_token\",\"message\":\"This link expired.\"}}"}"#,
+    )
+    .unwrap();
+    widget
+        .render_modal(JsValue::UNDEFINED, js_sys::Promise::resolve(&answer).into())
+        .unwrap();
+    let root = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .query_selector("[data-plugboard]")
+        .unwrap()
+        .unwrap()
+        .shadow_root()
+        .unwrap();
+    let mut text = None;
+    for _ in 0..50 {
+        sleep(20).await;
+        text = root.query_selector("[role=alert]:not([hidden])").unwrap().and_then(|a| a.text_content());
+        if text.is_some() {
+            break;
+        }
+    }
+    let text = text.expect("an error message");
+    assert!(text.contains("This link expired."), "{text}");
+    assert_eq!(*events.borrow(), ["did-open", "error"]);
+    widget.destroy();
+    sleep(0).await;
+    assert!(!root.host().is_connected(), "destroy removes the host element");
+}
+
 /// The modal against an unreachable server: it opens, says why it has no apps, offers to
 /// try again, and emits `error` and nothing it should not.
 #[wasm_bindgen_test]
@@ -93,7 +134,7 @@ async fn modal_opens_and_shows_a_server_error_as_text() {
     let options = js_sys::JSON::parse(r#"{"serverUrl":"http://127.0.0.1:9","linkToken":"lt_test"}"#).unwrap();
     let widget = PlugboardWidget::new(options, emit.as_ref().unchecked_ref::<js_sys::Function>().clone()).unwrap();
 
-    widget.render_modal(JsValue::UNDEFINED).unwrap();
+    widget.render_modal(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document
         .query_selector("[data-plugboard]")
