@@ -111,7 +111,10 @@ async fn modal_uses_the_loaders_prefetched_app_list() {
     let mut text = None;
     for _ in 0..50 {
         sleep(20).await;
-        text = root.query_selector("[role=alert]:not([hidden])").unwrap().and_then(|a| a.text_content());
+        text = root
+            .query_selector("[role=alert]:not([hidden])")
+            .unwrap()
+            .and_then(|a| a.text_content());
         if text.is_some() {
             break;
         }
