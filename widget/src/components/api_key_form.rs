@@ -79,30 +79,36 @@ fn form_fields(app: &WidgetApp) -> Vec<FormField> {
     if let Some(fields) = app.fields.as_ref().filter(|f| !f.is_empty()) {
         return fields.clone();
     }
-    let field = |name: &str, secret| FormField {
+    let field = |name: &str, label: &str, secret| FormField {
         name: name.into(),
-        label: String::new(),
+        label: label.into(),
         secret,
         placeholder: None,
     };
     match app.auth_mode {
-        AuthMode::Basic => vec![field("username", false), field("password", true)],
-        AuthMode::Oauth2Cc => vec![field("client_id", false), field("client_secret", true)],
-        AuthMode::ApiKey | AuthMode::Oauth2 => vec![field("api_key", true)],
+        AuthMode::Basic => vec![
+            field("username", "Username", false),
+            field("password", "Password", true),
+        ],
+        AuthMode::Oauth2Cc => vec![
+            field("client_id", "Client ID", false),
+            field("client_secret", "Client secret", true),
+        ],
+        AuthMode::ApiKey | AuthMode::Oauth2 => vec![field("api_key", "API key", true)],
     }
 }
 
-/// The common fields in the widget's language; the catalog's own label (English) for the
-/// rare ones only one provider asks for.
+/// The catalog's common labels in the widget's language; a label a provider words its own
+/// way ("Helpdesk subdomain") stays as the catalog has it.
 fn label(field: &FormField, t: &Strings) -> String {
-    match field.name.as_str() {
-        "api_key" => t.api_key,
-        "username" => t.username,
-        "password" => t.password,
-        "client_id" => t.client_id,
-        "client_secret" => t.client_secret,
-        "subdomain" => t.subdomain,
-        _ => return field.label.clone(),
+    match field.label.as_str() {
+        "API key" => t.api_key,
+        "Username" => t.username,
+        "Password" => t.password,
+        "Client ID" => t.client_id,
+        "Client secret" => t.client_secret,
+        "Subdomain" => t.subdomain,
+        other => other,
     }
     .to_owned()
 }
