@@ -16,25 +16,19 @@ const EVENTS = [
   "did-fail-authorization-verification",
   "did-fail-authorization",
   "did-remove-authorization",
+  "error",
 ];
 
-/** `/embed?link_token=…` or `/embed?app_id=…&user_id=…&hash=…`: the widget in a modal. */
-function embedPage() {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Acme — connect your accounts</title>
-</head>
-<body>
-<main>
-  <h1>Acme settings</h1>
-  <div id="connect"></div>
-  <h2>Events</h2>
-  <ol id="event-log"></ol>
-</main>
-<script src="${serverUrl}/widget.js"></script>
-<script>
+/** CSS a careless host page might have: it must not reach into the widget's Shadow DOM. */
+const HOSTILE_CSS = `
+  * { all: unset !important; font-size: 40px !important; line-height: 3 !important; }
+  div, button, input { display: inline !important; color: red !important; background: yellow !important; }
+  [data-plugboard] { font-family: "Comic Sans MS", cursive !important; }
+`;
+
+/** The script of /embed and /strict: the widget in a modal, every event recorded. */
+function embedScript() {
+  return `
   window.plugboardEvents = [];
   const params = new URLSearchParams(location.search);
   const serverUrl = ${JSON.stringify(serverUrl)};
@@ -42,6 +36,7 @@ function embedPage() {
     ? { serverUrl, linkToken: params.get("link_token") }
     : { serverUrl, appId: params.get("app_id"), userId: params.get("user_id"), hash: params.get("hash") };
   const sdk = new Plugboard(options);
+  window.plugboard = sdk;
   const log = document.getElementById("event-log");
   for (const name of ${JSON.stringify(EVENTS)}) {
     sdk.eventEmitter.on(name, (payload) => {
@@ -51,11 +46,76 @@ function embedPage() {
       log.append(item);
     });
   }
-  sdk.renderAccountConnectionModal();
-</script>
+  document.getElementById("open").addEventListener("click", () => sdk.renderAccountConnectionModal(config()));
+  if (!params.has("closed")) sdk.renderAccountConnectionModal(config());
+  function config() {
+    return params.has("config") ? JSON.parse(params.get("config")) : undefined;
+  }`;
+}
+
+/**
+ * `/embed?link_token=…` or `/embed?app_id=…&user_id=…&hash=…`: the widget in a modal.
+ * `config=<JSON>` is passed to renderAccountConnectionModal, `hostile=1` adds HOSTILE_CSS,
+ * `closed=1` waits for the page's own "Connect an account" button.
+ */
+function embedPage(url) {
+  const hostile = url.searchParams.has("hostile") ? `<style>${HOSTILE_CSS}</style>` : "";
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Acme — connect your accounts</title>
+${hostile}
+</head>
+<body>
+${hostBody()}
+<script src="${serverUrl}/widget.js"></script>
+<script>${embedScript()}</script>
 </body>
 </html>`;
 }
+
+function hostBody() {
+  return `<main>
+  <h1>Acme settings</h1>
+  <button id="open" type="button">Connect an account</button>
+  <h2>Events</h2>
+  <ol id="event-log"></ol>
+</main>`;
+}
+
+/**
+ * `/strict?link_token=…`: the same page under the strict CSP the README tells hosts to
+ * use; its script is a file (no inline script is allowed) and it records every CSP
+ * violation in `window.cspViolations`.
+ */
+const STRICT_CSP = [
+  "default-src 'none'",
+  `script-src 'self' ${serverUrl} 'wasm-unsafe-eval'`,
+  `connect-src ${serverUrl}`,
+  `img-src ${serverUrl} data:`,
+  "style-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join("; ");
+
+function strictPage() {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Acme — strict CSP</title></head>
+<body>
+${hostBody()}
+<script src="/strict-csp.js"></script>
+<script src="${serverUrl}/widget.js"></script>
+<script src="/strict.js"></script>
+</body>
+</html>`;
+}
+
+const STRICT_CSP_RECORDER = `window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.cspViolations.push(e.violatedDirective + " " + e.blockedURI);
+});`;
 
 /** Where the hosted connect page sends the person back to (`redirect_uri`). */
 function connectedPage(url) {
@@ -81,7 +141,14 @@ const server = http.createServer((req, res) => {
     case "/healthz":
       return send(200, "text/plain", "ok");
     case "/embed":
-      return send(200, "text/html; charset=utf-8", embedPage());
+      return send(200, "text/html; charset=utf-8", embedPage(url));
+    case "/strict":
+      res.setHeader("content-security-policy", STRICT_CSP);
+      return send(200, "text/html; charset=utf-8", strictPage());
+    case "/strict-csp.js":
+      return send(200, "text/javascript", STRICT_CSP_RECORDER);
+    case "/strict.js":
+      return send(200, "text/javascript", embedScript());
     case "/connected":
       return send(200, "text/html; charset=utf-8", connectedPage(url));
     default:
