@@ -1,3 +1,4 @@
+import { hostOrigin } from "../env";
 import { expect, sandboxIdentity, test } from "./fixtures/plugboard";
 import { SandboxLogin } from "./fixtures/sandbox-login";
 
@@ -32,4 +33,23 @@ test("redirect mode goes to the provider and back, and the host page hears the o
   await page.reload();
   await expect(host.app("Sandbox CRM")).toBeVisible();
   expect((await host.events()).filter((e) => e.name.startsWith("did-add"))).toHaveLength(0);
+});
+
+test("the hosted page in redirect mode (a phone) goes to the provider, back, and on to the host", async ({
+  page,
+  api,
+  unique,
+}) => {
+  const tenant = unique("tenant-hosted-redirect");
+  const { connect_url } = await api.createLinkToken({ tenant_id: tenant, redirect_uri: `${hostOrigin}/connected` });
+
+  await page.goto(`${connect_url}&redirect=1&locale=de`);
+  await page.getByRole("button", { name: "Sandbox CRM", exact: true }).click();
+  await page.waitForURL(/\/sandbox\/oauth\/authorize/);
+  await new SandboxLogin(page).allowAs(unique("pia"));
+
+  await page.waitForURL((url) => url.origin === hostOrigin && url.pathname === "/connected");
+  const accounts = await api.integratedAccounts(tenant);
+  expect(accounts).toHaveLength(1);
+  expect(new URL(page.url()).searchParams.get("account_id")).toBe(accounts[0].account_id);
 });
