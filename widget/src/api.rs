@@ -19,12 +19,13 @@ use web_sys::{Headers, RequestInit, Response};
 use crate::options::Start;
 use crate::wire::{self, Fields, FromJs};
 
-/// A failed call, worded for the person in front of the widget.
+/// A failed call. The host's `error` event gets it as is; the person sees it through
+/// [`crate::flow::ConnectFlow::explain`], in their language where the widget knows the case.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
-    /// The server's code (`invalid_link_token`, …) or `network` / `http_<status>`.
+    /// The server's code (`invalid_link_token`, …) or `network` / `http`.
     pub code: String,
-    /// One sentence, shown as text.
+    /// One sentence, in English.
     pub message: String,
 }
 
@@ -34,6 +35,16 @@ impl ApiError {
             code: code.to_owned(),
             message,
         }
+    }
+
+    /// No answer from the server, or not its JSON (a proxy's error page).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self.code.as_str(), "network" | "http")
+    }
+
+    /// The link token is unknown, expired or revoked: trying again cannot help.
+    pub fn is_dead_link(&self) -> bool {
+        self.code.ends_with("_link_token")
     }
 }
 

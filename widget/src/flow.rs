@@ -12,7 +12,7 @@ use plugboard_shared::{
     WidgetAccount, WidgetApp, names,
 };
 
-use crate::api::{Api, AppFilter};
+use crate::api::{Api, ApiError, AppFilter};
 use crate::events::{Emitter, Outcome};
 use crate::i18n::{Strings, fill};
 use crate::popup;
@@ -36,7 +36,7 @@ pub enum Screen {
 pub enum Apps {
     Loading,
     Loaded(Vec<WidgetApp>),
-    Failed(String),
+    Failed(ApiError),
 }
 
 /// Modal on the host page, or the hosted connect page.
@@ -152,7 +152,7 @@ impl ConnectFlow {
                 }
                 Err(error) if first => {
                     emitter.error(&error.code, &error.message);
-                    self.apps.set(Apps::Failed(error.message));
+                    self.apps.set(Apps::Failed(error));
                 }
                 Err(_) => {} // keep the list we have
             }
@@ -231,7 +231,7 @@ impl ConnectFlow {
                     .await
                 {
                     Ok(started) => popup::navigate(&window(), &started.popup_url, api.server()).unwrap_or_default(),
-                    Err(error) => self.not_started(back_to, error.message),
+                    Err(error) => self.not_started(back_to, Some(error)),
                 }
             });
         }
@@ -253,16 +253,31 @@ impl ConnectFlow {
                 }
                 started => {
                     _ = window.close();
-                    self.not_started(back_to, started.err().map(|e| e.message).unwrap_or_default());
+                    self.not_started(back_to, started.err());
                 }
             }
         });
     }
 
-    /// Nothing was attempted at the provider: no event, just say why.
-    fn not_started(self, back_to: Screen, message: String) {
+    /// Nothing was attempted at the provider: no event, just say why (`None`: the browser
+    /// would not point the popup at the server, and there is nothing useful to say).
+    fn not_started(self, back_to: Screen, error: Option<ApiError>) {
         _ = self.screen.try_set(back_to);
-        _ = self.notice.try_set(Some(message));
+        _ = self.notice.try_set(error.map(|e| self.explain(&e)));
+    }
+
+    /// A failed request in the person's language. The widget words the failures a person
+    /// can act on (no connection; a link from an e-mail that has run out) itself; the
+    /// server's own sentences (a rejected field, a taken identity) are shown as they are.
+    pub fn explain(&self, error: &ApiError) -> String {
+        let own = if error.is_unreachable() {
+            self.t.unreachable
+        } else if error.is_dead_link() {
+            self.t.link_invalid
+        } else {
+            return error.message.clone();
+        };
+        own.to_owned()
     }
 
     /// Back on the page after a redirect-mode sign-in: the server's record of the attempt
@@ -302,7 +317,7 @@ impl ConnectFlow {
                     self.back();
                     _ = self.status.try_set(fill(self.t.disconnected, &[&app.name]));
                 }
-                Err(error) => _ = self.notice.try_set(Some(error.message)),
+                Err(error) => _ = self.notice.try_set(Some(self.explain(&error))),
             }
         });
     }
@@ -331,7 +346,7 @@ impl ConnectFlow {
             _ = self.busy.try_set(false);
             match answer {
                 Ok(message) => self.finish(&emitter, app, message.into()),
-                Err(error) => _ = self.notice.try_set(Some(error.message)),
+                Err(error) => _ = self.notice.try_set(Some(self.explain(&error))),
             }
         });
     }

@@ -25,9 +25,10 @@ pub fn app_list(flow: ConnectFlow) -> impl IntoView {
             </ul>
         }
         .into_any(),
-        Apps::Failed(message) => view! {
-            <p class="pb-error" role="alert">{fill(t.load_failed, &[&message])}</p>
-            <div class="pb-actions">
+        // No "Try again" for a dead link: only a new link helps.
+        Apps::Failed(error) => view! {
+            <p class="pb-error" role="alert">{fill(t.load_failed, &[&flow.explain(&error)])}</p>
+            <div class="pb-actions" hidden=error.is_dead_link()>
                 <button type="button" class="pb-button pb-primary" on:click=move |_| flow.reload_apps()>
                     {t.retry}
                 </button>

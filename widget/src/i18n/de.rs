@@ -7,6 +7,8 @@ pub const DE: Strings = Strings {
     loading: "Apps werden geladen…",
     load_failed: "Die Apps konnten nicht geladen werden: {}",
     retry: "Erneut versuchen",
+    unreachable: "Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
+    link_invalid: "Dieser Link ist abgelaufen oder nicht mehr gültig. Bitten Sie um einen neuen.",
     no_apps: "Noch keine Apps zum Verbinden verfügbar.",
     search: "Apps suchen",
     categories: "Kategorien",

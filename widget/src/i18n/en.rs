@@ -7,6 +7,8 @@ pub const EN: Strings = Strings {
     loading: "Loading apps…",
     load_failed: "Could not load the apps: {}",
     retry: "Try again",
+    unreachable: "The server could not be reached. Check your connection and try again.",
+    link_invalid: "This link has expired or is no longer valid. Ask for a new one.",
     no_apps: "No apps are available to connect yet.",
     search: "Search apps",
     categories: "Categories",

@@ -7,6 +7,8 @@ pub const ES: Strings = Strings {
     loading: "Cargando aplicaciones…",
     load_failed: "No se pudieron cargar las aplicaciones: {}",
     retry: "Reintentar",
+    unreachable: "No se pudo conectar con el servidor. Comprueba tu conexión e inténtalo de nuevo.",
+    link_invalid: "Este enlace ha caducado o ya no es válido. Pide uno nuevo.",
     no_apps: "Todavía no hay aplicaciones para conectar.",
     search: "Buscar aplicaciones",
     categories: "Categorías",

@@ -7,6 +7,8 @@ pub const FR: Strings = Strings {
     loading: "Chargement des applications…",
     load_failed: "Impossible de charger les applications : {}",
     retry: "Réessayer",
+    unreachable: "Le serveur est injoignable. Vérifiez votre connexion et réessayez.",
+    link_invalid: "Ce lien a expiré ou n’est plus valide. Demandez-en un nouveau.",
     no_apps: "Aucune application à connecter pour le moment.",
     search: "Rechercher une application",
     categories: "Catégories",

@@ -24,6 +24,10 @@ pub struct Strings {
     /// `{}`: the server's or the network's message.
     pub load_failed: &'static str,
     pub retry: &'static str,
+    /// The server did not answer (or answered something other than its JSON).
+    pub unreachable: &'static str,
+    /// The link token is unknown, expired or revoked: trying again cannot help.
+    pub link_invalid: &'static str,
     pub no_apps: &'static str,
     pub search: &'static str,
     pub categories: &'static str,

@@ -7,6 +7,8 @@ pub const PT_BR: Strings = Strings {
     loading: "Carregando aplicativos…",
     load_failed: "Não foi possível carregar os aplicativos: {}",
     retry: "Tentar novamente",
+    unreachable: "Não foi possível acessar o servidor. Verifique sua conexão e tente novamente.",
+    link_invalid: "Este link expirou ou não é mais válido. Peça um novo.",
     no_apps: "Ainda não há aplicativos para conectar.",
     search: "Buscar aplicativos",
     categories: "Categorias",
