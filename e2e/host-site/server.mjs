@@ -26,12 +26,15 @@ const HOSTILE_CSS = `
   [data-plugboard] { font-family: "Comic Sans MS", cursive !important; }
 `;
 
-/** The script of /embed and /strict: the widget in a modal, every event recorded. */
-function embedScript() {
+/**
+ * The script of /embed, /strict and /module: the widget in a modal, every event recorded.
+ * `serverUrl: undefined` leaves it to the loader's default (where widget.mjs came from).
+ */
+function embedScript({ serverUrlOption = serverUrl } = {}) {
   return `
   window.plugboardEvents = [];
   const params = new URLSearchParams(location.search);
-  const serverUrl = ${JSON.stringify(serverUrl)};
+  const serverUrl = ${JSON.stringify(serverUrlOption)};
   const options = params.has("link_token")
     ? { serverUrl, linkToken: params.get("link_token") }
     : { serverUrl, appId: params.get("app_id"), userId: params.get("user_id"), hash: params.get("hash") };
@@ -71,6 +74,24 @@ ${hostile}
 ${hostBody()}
 <script src="${serverUrl}/widget.js"></script>
 <script>${embedScript()}</script>
+</body>
+</html>`;
+}
+
+/**
+ * `/module?link_token=…`: a host built with ES modules, importing `widget.mjs` instead of a
+ * script tag and leaving `serverUrl` out (the module knows where it came from).
+ */
+function modulePage() {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Acme — ES module</title></head>
+<body>
+${hostBody()}
+<script type="module">
+import { Plugboard } from "${serverUrl}/widget.mjs";
+${embedScript({ serverUrlOption: undefined })}
+</script>
 </body>
 </html>`;
 }
@@ -142,6 +163,8 @@ const server = http.createServer((req, res) => {
       return send(200, "text/plain", "ok");
     case "/embed":
       return send(200, "text/html; charset=utf-8", embedPage(url));
+    case "/module":
+      return send(200, "text/html; charset=utf-8", modulePage());
     case "/strict":
       res.setHeader("content-security-policy", STRICT_CSP);
       return send(200, "text/html; charset=utf-8", strictPage());

@@ -32,6 +32,21 @@ test.describe("Host pages the widget must survive", () => {
     expect((await host.outcome()).name).toBe("did-add-authorization");
   });
 
+  test("a page that imports widget.mjs as an ES module, without a serverUrl, connects", async ({
+    host,
+    api,
+    unique,
+  }) => {
+    const { link_token } = await api.createLinkToken({ tenant_id: unique("tenant-module") });
+    await host.openHostSite(link_token, { path: "/module" });
+
+    await host.connectWithApiKey("Sandbox HR", "sk_sandbox_mo");
+    expect(await host.outcome()).toMatchObject({
+      name: "did-add-authorization",
+      payload: { identity: sandboxIdentity("mo"), app: "sandbox-hr" },
+    });
+  });
+
   test("a page under a strict Content-Security-Policy connects with no violation", async ({
     page,
     host,
