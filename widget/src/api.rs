@@ -262,3 +262,36 @@ fn parse<T: FromJs>(text: &str) -> Result<T, ApiError> {
 fn encode(value: &str) -> String {
     js_sys::encode_uri_component(value).into()
 }
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    #[wasm_bindgen_test]
+    fn a_dead_link_is_any_link_token_failure_and_nothing_else() {
+        for code in ["invalid_link_token", "expired_link_token", "revoked_link_token"] {
+            assert!(ApiError::new(code, String::new()).is_dead_link(), "{code}");
+        }
+        for code in ["network", "identity_taken", "link_token_required_here_not"] {
+            assert!(!ApiError::new(code, String::new()).is_dead_link(), "{code}");
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn no_answer_and_a_foreign_answer_are_unreachable() {
+        assert!(unreachable("https://plugboard.example").is_unreachable());
+        assert!(
+            answer_of(false, 502, "<html>Bad gateway</html>".into())
+                .unwrap_err()
+                .is_unreachable()
+        );
+        let server_said = answer_of(
+            false,
+            409,
+            r#"{"error":{"code":"identity_taken","message":"m"}}"#.into(),
+        );
+        assert_eq!(server_said.unwrap_err().code, "identity_taken");
+    }
+}

@@ -102,8 +102,9 @@ pub fn event_name(result: ConnectResult) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test]
     fn results_map_to_the_integry_event_names() {
         assert_eq!(event_name(ConnectResult::Authorized), "did-add-authorization");
         assert_eq!(

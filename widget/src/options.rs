@@ -114,6 +114,7 @@ fn in_app_browser() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     fn options(link_token: Option<&str>, app_id: Option<&str>, user_id: Option<&str>, hash: Option<&str>) -> Options {
         let own = |v: Option<&str>| v.map(str::to_owned);
@@ -127,14 +128,14 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn a_link_token_is_enough() {
         let options = options(Some("t"), None, None, None);
         assert!(matches!(options.start(), Ok(Start::LinkToken(t)) if t == "t"));
         assert_eq!(options.server(), "http://x");
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn integry_style_needs_all_three() {
         match options(None, Some("a"), Some("u"), Some("h")).start().unwrap() {
             Start::Signed(req) => {

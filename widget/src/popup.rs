@@ -186,6 +186,7 @@ async fn stored_outcome(api: &Api, attempt_id: &str) -> Option<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     use plugboard_shared::{ConnectResult, FailureEvent, FailureReason, ResultPayload};
 
@@ -198,12 +199,12 @@ mod tests {
         PopupMessage::new(attempt_id, ConnectResult::Error, ResultPayload::Failure(failure))
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn accepts_our_attempt() {
         assert!(is_ours(&message("att_1"), "att_1"));
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn rejects_other_attempts_and_sources() {
         assert!(!is_ours(&message("att_2"), "att_1"));
         let foreign = PopupMessage {

@@ -82,6 +82,7 @@ pub fn describe(t: &Strings, app: &str, outcome: &Outcome) -> (&'static str, Str
 #[cfg(test)]
 mod tests {
     use plugboard_shared::AuthorizationEvent;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
     use crate::i18n::EN;
@@ -101,7 +102,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn success_names_the_identity() {
         let mut outcome = authorization(ConnectResult::Authorized);
         for already_exists in [false, true] {
@@ -115,14 +116,14 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn verification_failure_says_so() {
         let outcome = authorization(ConnectResult::VerificationFailed);
         let (_, detail) = describe(&EN, "Sandbox CRM", &outcome);
         assert!(detail.contains("could not be verified"), "{detail}");
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn failures_say_why() {
         let cases = [
             (FailureReason::Cancelled, None, "cancelled"),
