@@ -83,8 +83,9 @@ async fn sleep(ms: i32) {
     JsFuture::from(wait).await.unwrap();
 }
 
-/// The loader's early app list answer is what the modal shows: here a refused token, whose
-/// message reaches the person and whose code reaches the host.
+/// The loader's early app list answer is what the modal shows: here a refused deployment,
+/// whose message reaches the person and whose code reaches the host. (Dead links and an
+/// unreachable server are worded by the widget itself: see the next test and e2e.)
 #[wasm_bindgen_test]
 async fn modal_uses_the_loaders_prefetched_app_list() {
     let events: Rc<RefCell<Vec<String>>> = Rc::default();
@@ -93,7 +94,7 @@ async fn modal_uses_the_loaders_prefetched_app_list() {
     let options = js_sys::JSON::parse(r#"{"serverUrl":"http://127.0.0.1:9","linkToken":"lt_test"}"#).unwrap();
     let widget = PlugboardWidget::new(options, emit.as_ref().unchecked_ref::<js_sys::Function>().clone()).unwrap();
     let answer = js_sys::JSON::parse(
-        r#"{"ok":false,"status":401,"text":"{\"error\":{\"code\":\"expired_link_token\",\"message\":\"This link expired.\"}}"}"#,
+        r#"{"ok":false,"status":404,"text":"{\"error\":{\"code\":\"unknown_deployment\",\"message\":\"No deployment x.\"}}"}"#,
     )
     .unwrap();
     widget
@@ -120,7 +121,7 @@ async fn modal_uses_the_loaders_prefetched_app_list() {
         }
     }
     let text = text.expect("an error message");
-    assert!(text.contains("This link expired."), "{text}");
+    assert!(text.contains("No deployment x."), "{text}");
     assert_eq!(*events.borrow(), ["did-open", "error"]);
     widget.destroy();
     sleep(0).await;
@@ -159,7 +160,7 @@ async fn modal_opens_and_shows_a_server_error_as_text() {
         }
     }
     let text = alert.expect("an error message").text_content().unwrap();
-    assert!(text.contains("Could not reach Plugboard"), "{text}");
+    assert!(text.contains("The server could not be reached"), "{text}");
     let retry = root
         .query_selector(".pb-actions .pb-primary")
         .unwrap()
