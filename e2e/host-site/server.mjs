@@ -63,19 +63,8 @@ function embedScript({ serverUrlOption = serverUrl } = {}) {
  */
 function embedPage(url) {
   const hostile = url.searchParams.has("hostile") ? `<style>${HOSTILE_CSS}</style>` : "";
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Acme — connect your accounts</title>
-${hostile}
-</head>
-<body>
-${hostBody()}
-<script src="${serverUrl}/widget.js"></script>
-<script>${embedScript()}</script>
-</body>
-</html>`;
+  return hostDocument("connect your accounts", hostile, `<script src="${serverUrl}/widget.js"></script>
+<script>${embedScript()}</script>`);
 }
 
 /**
@@ -83,26 +72,31 @@ ${hostBody()}
  * script tag and leaving `serverUrl` out (the module knows where it came from).
  */
 function modulePage() {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Acme — ES module</title></head>
-<body>
-${hostBody()}
-<script type="module">
+  return hostDocument("ES module", "", `<script type="module">
 import { Plugboard } from "${serverUrl}/widget.mjs";
 ${embedScript({ serverUrlOption: undefined })}
-</script>
-</body>
-</html>`;
+</script>`);
 }
 
-function hostBody() {
-  return `<main>
+/** Acme's page around the widget: a heading, its own button and the event log. */
+function hostDocument(title, head, scripts) {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Acme — ${title}</title>
+${head}
+</head>
+<body>
+<main>
   <h1>Acme settings</h1>
   <button id="open" type="button">Connect an account</button>
   <h2>Events</h2>
   <ol id="event-log"></ol>
-</main>`;
+</main>
+${scripts}
+</body>
+</html>`;
 }
 
 /**
@@ -121,16 +115,9 @@ const STRICT_CSP = [
 ].join("; ");
 
 function strictPage() {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Acme — strict CSP</title></head>
-<body>
-${hostBody()}
-<script src="/strict-csp.js"></script>
+  return hostDocument("strict CSP", "", `<script src="/strict-csp.js"></script>
 <script src="${serverUrl}/widget.js"></script>
-<script src="/strict.js"></script>
-</body>
-</html>`;
+<script src="/strict.js"></script>`);
 }
 
 const STRICT_CSP_RECORDER = `window.cspViolations = [];
