@@ -138,8 +138,10 @@
   Plugboard.prototype._prefetchApps = function (config) {
     var settings = this._settings;
     if (!settings || !settings.linkToken || !window.fetch) return undefined;
+    // Without a `locale` the server reads the browser's Accept-Language, the same
+    // preference the widget reads from navigator.languages.
     var query = [];
-    [["deployment_id", config.deploymentId], ["category", config.category]].forEach(function (pair) {
+    [["deployment_id", config.deploymentId], ["category", config.category], ["locale", config.locale]].forEach(function (pair) {
       if (pair[1] != null) query.push(pair[0] + "=" + encodeURIComponent(pair[1]));
     });
     var url = settings.serverUrl + "/widget/apps" + (query.length ? "?" + query.join("&") : "");

@@ -134,6 +134,10 @@ pub struct WidgetApp {
     pub name: String,
     /// e.g. `crm`, `hris`.
     pub category: String,
+    /// The category's display name in the session's language (`?locale=`, else the
+    /// request's `Accept-Language`, else English): the widget's tab and search text.
+    #[serde(default)]
+    pub category_label: String,
     /// Absolute URL of the logo.
     pub logo_url: String,
     /// Popup or form.

@@ -54,18 +54,25 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// Which apps to list: the modal config's filters.
+/// Which apps to list: the modal config's filters, and the widget's language for the
+/// server's category labels.
 #[derive(Debug, Clone, Default)]
 pub struct AppFilter {
     pub deployment_id: Option<String>,
     pub category: Option<String>,
+    pub locale: Option<String>,
 }
 
 impl AppFilter {
     fn query(&self) -> String {
         // Pushed, not `join`ed: `join` costs a few hundred bytes of the bundle.
         let mut query = String::new();
-        for (key, value) in [("deployment_id", &self.deployment_id), ("category", &self.category)] {
+        let pairs = [
+            ("deployment_id", &self.deployment_id),
+            ("category", &self.category),
+            ("locale", &self.locale),
+        ];
+        for (key, value) in pairs {
             if let Some(value) = value {
                 let sep = if query.is_empty() { '?' } else { '&' };
                 query.push_str(&format!("{sep}{key}={}", encode(value)));

@@ -110,7 +110,13 @@ struct Shell {
 }
 
 impl Shell {
-    fn env(self: &Rc<Self>, mode: Mode, config: &ModalConfig, prefetched: Option<js_sys::Promise>) -> Env {
+    fn env(
+        self: &Rc<Self>,
+        mode: Mode,
+        config: &ModalConfig,
+        prefetched: Option<js_sys::Promise>,
+        t: &i18n::Strings,
+    ) -> Env {
         // Weak: the view owns this closure, and the shell owns the view.
         let shell: Weak<Self> = Rc::downgrade(self);
         Env {
@@ -119,6 +125,7 @@ impl Shell {
             filter: AppFilter {
                 deployment_id: config.deployment_id.clone(),
                 category: config.category.clone(),
+                locale: Some(t.lang.to_owned()),
             },
             mode,
             show_result: !config.hide_result_prompt,
@@ -162,8 +169,8 @@ impl Shell {
         if self.destroyed.get() || self.modal.borrow().is_some() {
             return Ok(());
         }
-        let env = self.env(Mode::Modal, &config, prefetched);
         let t = i18n::pick(config.locale.as_deref());
+        let env = self.env(Mode::Modal, &config, prefetched, t);
         self.return_focus.replace(focused_element());
         let parent: web_sys::Element = match document().body() {
             Some(body) => body.into(),
@@ -185,8 +192,8 @@ impl Shell {
         if self.destroyed.get() {
             return Ok(());
         }
-        let env = self.env(Mode::Page, &config, None);
         let t = i18n::pick(config.locale.as_deref());
+        let env = self.env(Mode::Page, &config, None, t);
         let mount = ShadowMount::new(parent, t.lang, &config.theme, move || {
             let flow = ConnectFlow::new(env, t);
             flow.load_session();

@@ -18,12 +18,7 @@ pub fn matches(app: &WidgetApp, query: &str, category: Option<&str>) -> bool {
     if category.is_some_and(|c| c != app.category) {
         return false;
     }
-    let haystack = lowercase(&format!(
-        "{} {} {}",
-        app.name,
-        app.category,
-        category_label(&app.category)
-    ));
+    let haystack = lowercase(&format!("{} {} {}", app.name, app.category, app.category_label));
     String::from(lowercase(query))
         .split_whitespace()
         .all(|word| haystack.includes(word, 0))
@@ -38,27 +33,10 @@ fn lowercase(text: &str) -> JsString {
 pub fn tabs(apps: &[WidgetApp], all: &str) -> Vec<(String, Option<String>)> {
     let mut tabs = vec![(all.to_owned(), None)];
     for app in apps.iter().filter(|app| !app.category.is_empty()) {
-        let label = category_label(&app.category);
-        if let Err(at) = tabs[1..].binary_search_by(|(l, _)| l.cmp(&label)) {
-            tabs.insert(at + 1, (label, Some(app.category.clone())));
+        let label = &app.category_label;
+        if let Err(at) = tabs[1..].binary_search_by(|(l, _)| l.cmp(label)) {
+            tabs.insert(at + 1, (label.clone(), Some(app.category.clone())));
         }
     }
     tabs
-}
-
-/// A tab's text for a catalog category slug (`crm`, `dev-tools`…): acronyms in capitals,
-/// anything else with a capital first letter, so a new category still reads well.
-pub fn category_label(slug: &str) -> String {
-    match slug {
-        "crm" | "hris" | "ats" => slug.to_ascii_uppercase(),
-        "dev-tools" => "Developer tools".into(),
-        "ecommerce" => "E-commerce".into(),
-        _ => {
-            let mut label = slug.to_owned();
-            if let Some(first) = label.get_mut(..1) {
-                first.make_ascii_uppercase();
-            }
-            label
-        }
-    }
 }

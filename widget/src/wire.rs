@@ -113,6 +113,7 @@ impl FromJs for WidgetApp {
             key: AppKey::parse(string(value, "key")?).ok()?,
             name: string(value, "name")?,
             category: string(value, "category").unwrap_or_default(),
+            category_label: string(value, "category_label").unwrap_or_default(),
             logo_url: string(value, "logo_url").unwrap_or_default(),
             auth_mode: auth_mode(&string(value, "auth_mode")?)?,
             fields: if fields.is_undefined() || fields.is_null() {

@@ -1,6 +1,7 @@
 //! Provider definitions: the files in `server/catalog/` (embedded in the binary, so a
 //! deployment is one file) overlaid with `[[providers]]` from the configuration.
 
+pub mod categories;
 mod provider;
 pub mod template;
 

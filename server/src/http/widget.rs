@@ -3,7 +3,7 @@
 //! disconnecting an account.
 
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -18,8 +18,8 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 use crate::auth::LinkSession;
-use crate::catalog::ProviderDef;
 use crate::catalog::template::{self, Values};
+use crate::catalog::{ProviderDef, categories};
 use crate::clock::{self, rfc3339};
 use crate::connect::{self, Connection};
 use crate::credentials::Credentials;
@@ -96,6 +96,8 @@ pub(super) async fn session_info(session: LinkSession) -> Json<SessionInfo> {
 pub(super) struct AppsQuery {
     deployment_id: Option<DeploymentId>,
     category: Option<String>,
+    /// The widget's language (`de`, `pt-BR`…) for category labels; default: `Accept-Language`.
+    locale: Option<String>,
 }
 
 #[utoipa::path(get, path = "/widget/apps", tag = "widget", params(AppsQuery), security(("link_token" = [])),
@@ -103,8 +105,11 @@ pub(super) struct AppsQuery {
 pub(super) async fn list_apps(
     State(state): State<AppState>,
     session: LinkSession,
+    headers: HeaderMap,
     WithRejection(Query(query), _): WithRejection<Query<AppsQuery>, ApiError>,
 ) -> ApiResult<Json<Vec<WidgetApp>>> {
+    let accept_language = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let lang = categories::negotiate(query.locale.as_deref(), accept_language);
     let owned = accounts::of_tenant(&state.pool, &session.tenant_id).await?;
     let apps = session_apps(
         &state,
@@ -123,6 +128,7 @@ pub(super) async fn list_apps(
             key: def.key.clone(),
             name: def.name.clone(),
             category: def.category.clone(),
+            category_label: categories::label(&def.category, lang),
             logo_url: def.logo_url(&state.base_url),
             auth_mode: def.auth_mode,
             fields: (!def.fields.is_empty()).then(|| def.fields.clone()),

@@ -7,6 +7,7 @@ mod accounts;
 mod api_key_flow;
 mod assets;
 mod auth_modes;
+mod category_labels;
 mod deployments;
 mod lifecycle;
 mod link_tokens;
