@@ -7,9 +7,7 @@ test.describe("Mistakes and outages reach the host as an error event", () => {
     host,
   }) => {
     await host.openHostSite("lt_not_a_real_token");
-    await expect
-      .poll(async () => (await host.events()).find((e) => e.name === "error")?.payload)
-      .toMatchObject({ code: "invalid_link_token" });
+    expect(await host.error()).toMatchObject({ code: "invalid_link_token" });
     await expect(page.getByRole("alert")).toContainText("This link has expired or is no longer valid");
     // Trying again cannot revive a dead link, so the widget does not offer it.
     await expect(page.getByRole("button", { name: "Try again" })).toHaveCount(0);
@@ -41,9 +39,7 @@ test.describe("Mistakes and outages reach the host as an error event", () => {
     await page.route(apps, (route) => route.abort("connectionrefused"));
     await host.openHostSite(link_token, { config: { locale: "de" } });
 
-    await expect
-      .poll(async () => (await host.events()).find((e) => e.name === "error")?.payload)
-      .toMatchObject({ code: "network" });
+    expect(await host.error()).toMatchObject({ code: "network" });
     await expect(page.getByRole("alert")).toContainText("Der Server ist nicht erreichbar");
 
     await page.unroute(apps);
@@ -55,9 +51,7 @@ test.describe("Mistakes and outages reach the host as an error event", () => {
     const { link_token } = await api.createLinkToken({ tenant_id: unique("tenant-no-wasm") });
     await page.route(`${serverUrl}/pkg/**`, (route) => route.abort("connectionreset"));
     await host.openHostSite(link_token);
-    await expect
-      .poll(async () => (await host.events()).find((e) => e.name === "error")?.payload)
-      .toMatchObject({ code: "load_failed", message: expect.stringContaining(serverUrl) });
+    expect(await host.error()).toMatchObject({ code: "load_failed", message: expect.stringContaining(serverUrl) });
   });
 
   test("missing credentials and an unknown container are reported, not silent", async ({ page }) => {
