@@ -28,16 +28,17 @@ const HOSTILE_CSS = `
 
 /**
  * The script of /embed, /strict and /module: the widget in a modal, every event recorded.
- * `serverUrl: undefined` leaves it to the loader's default (where widget.mjs came from).
+ * `withServerUrl: false` leaves `serverUrl` out of the options, as a host importing
+ * widget.mjs may (the module knows where it came from).
  */
-function embedScript({ serverUrlOption = serverUrl } = {}) {
+function embedScript({ withServerUrl = true } = {}) {
   return `
   window.plugboardEvents = [];
   const params = new URLSearchParams(location.search);
-  const serverUrl = ${JSON.stringify(serverUrlOption)};
   const options = params.has("link_token")
-    ? { serverUrl, linkToken: params.get("link_token") }
-    : { serverUrl, appId: params.get("app_id"), userId: params.get("user_id"), hash: params.get("hash") };
+    ? { linkToken: params.get("link_token") }
+    : { appId: params.get("app_id"), userId: params.get("user_id"), hash: params.get("hash") };
+  ${withServerUrl ? `options.serverUrl = ${JSON.stringify(serverUrl)};` : ""}
   const sdk = new Plugboard(options);
   window.plugboard = sdk;
   const log = document.getElementById("event-log");
@@ -74,7 +75,7 @@ function embedPage(url) {
 function modulePage() {
   return hostDocument("ES module", "", `<script type="module">
 import { Plugboard } from "${serverUrl}/widget.mjs";
-${embedScript({ serverUrlOption: undefined })}
+${embedScript({ withServerUrl: false })}
 </script>`);
 }
 

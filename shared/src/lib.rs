@@ -7,6 +7,7 @@
 pub mod api;
 pub mod events;
 pub mod ids;
+pub mod language;
 pub mod popup;
 
 pub use api::*;

@@ -270,14 +270,13 @@ impl ConnectFlow {
     /// can act on (no connection; a link from an e-mail that has run out) itself; the
     /// server's own sentences (a rejected field, a taken identity) are shown as they are.
     pub fn explain(&self, error: &ApiError) -> String {
-        let own = if error.is_unreachable() {
-            self.t.unreachable
+        if error.is_unreachable() {
+            self.t.unreachable.to_owned()
         } else if error.is_dead_link() {
-            self.t.link_invalid
+            self.t.link_invalid.to_owned()
         } else {
-            return error.message.clone();
-        };
-        own.to_owned()
+            error.message.clone()
+        }
     }
 
     /// Back on the page after a redirect-mode sign-in: the server's record of the attempt

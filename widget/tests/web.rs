@@ -464,6 +464,10 @@ fn each_locale_has_its_catalog_and_unknown_ones_fall_back() {
     for tag in ["", "d", "ja", "deu", "english"] {
         assert!(lookup(tag).is_none(), "{tag} matched");
     }
+    // The catalogs line up with the languages the server labels categories in.
+    for lang in plugboard_shared::language::LANGUAGES {
+        assert_eq!(lookup(lang).map(|s| s.lang), Some(lang));
+    }
     assert_eq!(pick(Some("de")).lang, "de");
     assert_eq!(
         pick(Some("xx")).lang,

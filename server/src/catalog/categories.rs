@@ -2,11 +2,9 @@
 //! live beside the catalog they describe, not in the widget: twenty labels in five
 //! languages would cost the widget's byte budget for words a session mostly never shows.
 
-/// The widget's languages, as its catalogs' `lang` tags (`widget/src/i18n`), in the order
-/// of [`LABELS`]' columns.
-pub const LANGUAGES: [&str; 5] = ["en", "de", "fr", "es", "pt-BR"];
+use plugboard_shared::language::{LANGUAGES, language_of};
 
-/// `[slug, en, de, fr, es, pt-BR]`. A unit test checks that every embedded catalog file's
+/// `[slug, en, de, fr, es, pt-BR]`: the columns after the slug follow [`LANGUAGES`]. A unit test checks that every embedded catalog file's
 /// category has a row.
 const LABELS: &[[&str; 6]] = &[
     [
@@ -140,31 +138,22 @@ pub fn label(slug: &str, lang: &str) -> String {
 }
 
 /// The language of a widget request: the first of `requested` (the widget's own choice,
-/// `?locale=`) and the `Accept-Language` tags, in the order sent, that the widget speaks;
-/// else English. It matches tags as `widget/src/i18n::lookup` does (primary subtag, any
-/// region: `de-AT` is German, any `pt` Brazilian Portuguese), so a prefetch that only has
-/// the browser's header picks what the widget then picks from `navigator.languages`.
+/// `?locale=`) and the `Accept-Language` tags that the widget speaks, else English. Tags
+/// are matched by [`language_of`], as the widget matches `navigator.languages`, so a
+/// prefetch that only has the browser's header gets what the widget then picks.
 ///
-/// q-values other than `q=0` are not sorted by: browsers list tags in preference order.
+/// Refused tags (`q=0`) are skipped; the others are taken in the order sent rather than
+/// sorted by q, since browsers already list them by preference.
 pub fn negotiate(requested: Option<&str>, accept_language: Option<&str>) -> &'static str {
-    let accepted = accept_language
-        .unwrap_or_default()
-        .split(',')
-        .filter(|part| !part.replace(' ', "").ends_with(";q=0"))
-        .map(|part| part.split(';').next().unwrap_or_default().trim());
-    requested
-        .into_iter()
-        .chain(accepted)
-        .find_map(speaks)
-        .unwrap_or(LANGUAGES[0])
-}
-
-fn speaks(tag: &str) -> Option<&'static str> {
-    let tag = tag.as_bytes();
-    let region_or_end = !tag.get(2).is_some_and(u8::is_ascii_alphabetic);
-    LANGUAGES
-        .into_iter()
-        .find(|lang| tag.len() >= 2 && region_or_end && tag[..2].eq_ignore_ascii_case(&lang.as_bytes()[..2]))
+    let accepted = accept_language.unwrap_or_default().split(',').filter_map(|part| {
+        let mut pieces = part.split(';');
+        let tag = pieces.next()?.trim();
+        let refused =
+            pieces.any(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()) == Some(0.0));
+        (!refused).then_some(tag)
+    });
+    let index = requested.into_iter().chain(accepted).find_map(language_of);
+    LANGUAGES[index.unwrap_or(0)]
 }
 
 #[cfg(test)]
@@ -198,6 +187,7 @@ mod tests {
         assert_eq!(negotiate(Some("xx"), Some("nl,de-AT;q=0.8,en;q=0.5")), "de");
         assert_eq!(negotiate(None, Some("pt-PT")), "pt-BR");
         assert_eq!(negotiate(None, Some("es;q=0, fr ; q=0.4")), "fr");
+        assert_eq!(negotiate(None, Some("de;q=0.000,es")), "es");
         assert_eq!(negotiate(None, Some("deutsch")), "en");
         assert_eq!(negotiate(None, None), "en");
     }

@@ -84,7 +84,7 @@ pub struct Strings {
     pub disconnected: &'static str,
 }
 
-/// The languages, in the order [`pick`] tries their tags.
+/// The catalogs, in the order of [`plugboard_shared::language::LANGUAGES`].
 const CATALOGS: [&Strings; 5] = [&en::EN, &de::DE, &fr::FR, &es::ES, &pt_br::PT_BR];
 
 /// The catalog for the host's `locale` option, else the browser's preferred languages,
@@ -107,13 +107,7 @@ pub fn pick(requested: Option<&str>) -> &'static Strings {
 
 /// The catalog whose language is `tag`'s primary subtag, ignoring case.
 pub fn lookup(tag: &str) -> Option<&'static Strings> {
-    let tag = tag.as_bytes();
-    CATALOGS.into_iter().find(|s| {
-        // Byte comparisons: `str` patterns would pull Rust's substring searcher into the wasm.
-        tag.len() >= 2
-            && tag[..2].eq_ignore_ascii_case(&s.lang.as_bytes()[..2])
-            && !tag.get(2).is_some_and(u8::is_ascii_alphabetic)
-    })
+    CATALOGS.get(plugboard_shared::language::language_of(tag)?).copied()
 }
 
 /// `template` with each `{}` replaced by the next value, in order.
