@@ -35,6 +35,8 @@ export const paths = {
 /** The server's configuration, entirely from environment variables (no file). */
 export function serverEnvironment(): Record<string, string> {
   return {
+    // The stories use /demo and the sandbox: development mode, as `cargo xtask run` starts.
+    PLUGBOARD_SERVER_MODE: "development",
     PLUGBOARD_SERVER_BIND: `127.0.0.1:${serverPort}`,
     PLUGBOARD_SERVER_PUBLIC_URL: serverUrl,
     PLUGBOARD_SERVER_DATABASE_URL: `sqlite://${path.join(paths.dataDir, "plugboard.db")}`,

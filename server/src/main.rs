@@ -1,14 +1,16 @@
-//! `plugboard [--config FILE] [serve]` and `plugboard [--config FILE] api-key create [--label L]`.
-//! Two commands need no argument-parsing crate.
+//! `plugboard [--config FILE] [--dev] [serve]`, `plugboard [--config FILE] api-key create
+//! [--label L]` and the key commands. A handful of commands need no argument-parsing crate.
 
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
+use plugboard_server::config::Mode;
 use plugboard_server::store::api_keys;
 use plugboard_server::{Config, Server, db};
 
-const USAGE: &str = "usage: plugboard [--config FILE] [serve | api-key create [--label LABEL] | keys generate | keys rotate]\n\
-                     The config file may also be named by PLUGBOARD_CONFIG; see README.md for its keys.";
+const USAGE: &str = "usage: plugboard [--config FILE] [--dev] [serve | api-key create [--label LABEL] | keys generate | keys rotate]\n\
+                     The config file may also be named by PLUGBOARD_CONFIG; see README.md for its keys.\n\
+                     --dev: development mode (sandbox, /demo, a development API key; loopback only).";
 
 #[tokio::main]
 async fn main() {
@@ -35,7 +37,12 @@ async fn run() -> anyhow::Result<()> {
         println!("{USAGE}");
         return Ok(());
     }
-    let config = Config::load(config_path.as_deref())?;
+    let mut env: Vec<(String, String)> = std::env::vars().collect();
+    if let Some(i) = args.iter().position(|a| a == "--dev") {
+        args.remove(i);
+        env.push(("PLUGBOARD_SERVER_MODE".into(), "development".into()));
+    }
+    let config = Config::from_sources(config_path.as_deref(), &env)?;
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] | ["serve"] => serve(config).await,
         ["api-key", "create", rest @ ..] => {
@@ -69,14 +76,20 @@ async fn run() -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    let development = config.server.mode == Mode::Development;
     let server = Server::build(config).await?;
     let base = server.state.base_url.clone();
-    let dev_key = development_api_key(&server).await?;
-    println!("plugboard listening on http://{}", server.addr);
-    println!("  demo host page:  {base}/demo");
+    println!(
+        "plugboard listening on http://{} ({} mode)",
+        server.addr,
+        if development { "development" } else { "production" }
+    );
     println!("  API:             {base}/integrated-accounts, {base}/link-token");
-    if let Some(key) = dev_key {
-        println!("  development API key: {key}");
+    if development {
+        println!("  demo host page:  {base}/demo");
+        if let Some(key) = development_api_key(&server).await? {
+            println!("  development API key: {key}");
+        }
     }
     server.run().await
 }

@@ -9,7 +9,7 @@ use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 
 use crate::catalog::Catalog;
-use crate::config::Config;
+use crate::config::{Config, Mode};
 use crate::crypto::{MasterKey, random_key, token_hash};
 use crate::deployments::Deployments;
 use crate::state::{AppState, Inner};
@@ -36,9 +36,12 @@ impl Server {
     pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
         let key = master_key(&config)?;
         let base_url = config.base_url();
-        let catalog = Catalog::load(&config.providers, config.server.sandbox, &base_url)?;
+        let catalog = Catalog::load(&config.providers, config.sandbox_enabled(), &base_url)?;
         let deployments = Deployments::resolve(&config, &catalog, &key)?;
         let pool = db::connect(&config.server.database_url).await?;
+        if config.server.mode == Mode::Production {
+            check_production(&config, &pool).await?;
+        }
         let addr = listener.local_addr()?;
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -80,6 +83,24 @@ impl Server {
         }
         Ok(())
     }
+}
+
+/// What production refuses to start without, and what it warns about.
+async fn check_production(config: &Config, pool: &db::Pool) -> anyhow::Result<()> {
+    if config.security.api_keys.is_empty() && crate::store::api_keys::count(pool).await? == 0 {
+        anyhow::bail!(
+            "no API key: the backend API would be unusable. Create one with \
+             `plugboard api-key create --label backend` (printed once, stored hashed) or list keys in \
+             security.api_keys; for a local trial, run with --dev"
+        );
+    }
+    if config.sandbox_enabled() {
+        tracing::warn!(
+            "server.sandbox = true in production: the sandbox provider's apps and routes are served; \
+             turn it off unless this server is a staging instance"
+        );
+    }
+    Ok(())
 }
 
 /// The current key plus any being rotated out.

@@ -81,7 +81,9 @@ pub fn command(args: &[String]) -> anyhow::Result<()> {
     result.map(|_| ())
 }
 
-/// `cargo xtask run [--release] [ARGS…]`: build, then run the server in the foreground.
+/// `cargo xtask run [--release] [ARGS…]`: build, then run the server in the foreground in
+/// development mode (sandbox, `/demo`, a development API key), which is what the README's
+/// first command promises; the `plugboard` binary alone starts in production mode.
 pub fn run_command(args: &[String]) -> anyhow::Result<()> {
     let (release, server_args) = parse_release(args);
     let mut steps = Steps::default();
@@ -96,7 +98,7 @@ pub fn run_command(args: &[String]) -> anyhow::Result<()> {
     let built = built?;
     println!("\nstarting {} (Ctrl-C stops it)", built.server_binary.display());
     // Ctrl-C reaches the server directly (same process group); we only pass its status on.
-    run(Command::new(&built.server_binary).args(server_args))
+    run(Command::new(&built.server_binary).arg("--dev").args(server_args))
 }
 
 /// `--release`, and every other argument in order.

@@ -70,6 +70,8 @@ pub fn scrub_plugboard_env(cmd: &mut Command) {
 pub fn server_env(port: u16, data_dir: &Path, allowed_origins: &str, secrets: &Secrets) -> Vec<(String, String)> {
     let public_dir = workspace_root().join("public");
     [
+        // The demo page the bench loads exists in development mode only.
+        ("PLUGBOARD_SERVER_MODE", "development".to_owned()),
         ("PLUGBOARD_SERVER_BIND", format!("127.0.0.1:{port}")),
         ("PLUGBOARD_SERVER_PUBLIC_URL", format!("http://127.0.0.1:{port}")),
         (

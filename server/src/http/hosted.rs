@@ -14,9 +14,12 @@ use crate::http::link_tokens::{DEFAULT_LIFETIME_SECS, issue};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/connect", get(connect_page))
-        .route("/demo", get(demo_page))
+    Router::new().route("/connect", get(connect_page))
+}
+
+/// Development mode only: `/demo` hands a link token for any tenant to whoever asks.
+pub fn demo_router() -> Router<AppState> {
+    Router::new().route("/demo", get(demo_page))
 }
 
 /// The hosted page reads its token from its own URL, so the HTML is static; the headers

@@ -6,8 +6,10 @@ use axum::Router;
 use axum::http::{HeaderValue, Method, header};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::config::Mode;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -49,14 +51,26 @@ pub fn router(state: AppState) -> Router {
         .merge(webhook_events::router())
         .merge(openapi::router())
         .merge(health::router());
-    if state.config.server.sandbox {
+    if state.config.sandbox_enabled() {
         app = app.merge(sandbox::router());
     }
+    // Only a developer's loopback server mints demo link tokens (see config::Mode).
+    if state.config.server.mode == Mode::Development {
+        app = app.merge(hosted::demo_router());
+    }
+    // Browsers that once reached us over https never try http again (RFC 6797).
+    let hsts = state.config.is_https().then(|| {
+        SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        )
+    });
     app.fallback_service(
         tower::ServiceBuilder::new()
             .layer(CorsLayer::new().allow_origin(Any))
             .service(static_files),
     )
+    .layer(tower::util::option_layer(hsts))
     .layer(
         TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
             // Path only: query strings carry link tokens, codes and state.

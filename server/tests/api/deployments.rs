@@ -163,7 +163,9 @@ async fn bad_configuration_stops_start_up_with_a_clear_message() {
             "appears twice",
         ),
         ("[apps.nope]\nclient_id = \"x\"\n".to_owned(), "no provider"),
-        ("[server]\nsandbox = \"yes\"\n".to_owned(), "sandbox"),
+        // (The harness sets server.sandbox through the environment, which wins over the file.)
+        ("[server]\nreverify_after = \"soon\"\n".to_owned(), "reverify_after"),
+        ("[server]\nmode = \"staging\"\n".to_owned(), "mode"),
     ];
     for (config, expected) in cases {
         let err = spawn_app_with(&config)

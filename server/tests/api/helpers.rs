@@ -32,11 +32,17 @@ pub async fn spawn_app() -> TestApp {
 /// The server with `config_toml` as its configuration file (deployments, providers…);
 /// the error is start-up's, for tests of bad configuration.
 pub async fn spawn_app_with(config_toml: &str) -> anyhow::Result<TestApp> {
+    spawn_app_env(config_toml, &[]).await
+}
+
+/// [`spawn_app_with`] with environment settings changed: later pairs win, and an empty
+/// value removes the variable (e.g. `("PLUGBOARD_SERVER_SANDBOX", "")` leaves it unset).
+pub async fn spawn_app_env(config_toml: &str, overrides: &[(&str, &str)]) -> anyhow::Result<TestApp> {
     let dir = tempfile::tempdir().unwrap();
     let config_file = dir.path().join("plugboard.toml");
     std::fs::write(&config_file, config_toml).unwrap();
     let (database_url, db_file) = database(dir.path()).await;
-    let (base, server) = start(&config_file, &database_url, &[]).await?;
+    let (base, server) = start(&config_file, &database_url, overrides).await?;
     Ok(TestApp {
         base,
         db_file,
@@ -69,11 +75,20 @@ async fn start(
         ("PLUGBOARD_SECURITY_API_KEYS", API_KEY.to_owned()),
         ("PLUGBOARD_SECURITY_APP_ID", APP_ID.to_owned()),
         ("PLUGBOARD_SECURITY_APP_SECRET", APP_SECRET.to_owned()),
+        // Production mode (the binary's default) with the sandbox asked for explicitly, so
+        // every flow test also proves production mode works.
+        ("PLUGBOARD_SERVER_SANDBOX", "true".to_owned()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .chain(overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())))
     .collect();
+    let unset: Vec<&str> = overrides
+        .iter()
+        .filter(|(_, v)| v.is_empty())
+        .map(|(k, _)| *k)
+        .collect();
+    let env: Vec<(String, String)> = env.into_iter().filter(|(k, _)| !unset.contains(&k.as_str())).collect();
     let config = Config::from_sources(Some(config_file), &env)?;
     let server = Server::build_on(config, listener).await?;
     let handle = tokio::spawn(async move {

@@ -13,6 +13,7 @@ mod lifecycle;
 mod link_tokens;
 mod oauth_flow;
 mod openapi;
+mod production;
 mod redirect_mode;
 mod webhooks;
 mod widget_accounts;

@@ -7,12 +7,15 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use ipnet::IpNet;
 use plugboard_shared::{AppKey, DeploymentId};
 use secrecy::SecretString;
 use serde::Deserialize;
 use url::Url;
 
 use crate::catalog::ProviderDef;
+
+mod env;
 
 /// Everything the server reads at start-up.
 #[derive(Debug, Deserialize)]
@@ -32,6 +35,46 @@ pub struct Config {
     pub deployments: Vec<Deployment>,
     #[serde(default)]
     pub webhooks: WebhooksConfig,
+    #[serde(default)]
+    pub limits: LimitsConfig,
+}
+
+/// What the server is run for. Production is the default of the `plugboard` binary;
+/// `cargo xtask run` asks for development (`--dev`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Safe on the internet: no demo page, no key made for you, https, sandbox only on request.
+    #[default]
+    Production,
+    /// A developer's machine: the sandbox, `/demo` (which mints link tokens for anyone who
+    /// can reach it, hence loopback only) and a printed development API key.
+    Development,
+}
+
+/// Abuse limits, per instance (several instances behind a load balancer each count on
+/// their own). Past one: `429` with `Retry-After`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    /// `POST /link-token`, per API key.
+    pub link_tokens_per_minute: u32,
+    /// `/widget/*`, per link token.
+    pub widget_requests_per_minute: u32,
+    /// Per client address: routes that take no credential, and every failed API-key or
+    /// link-token check.
+    pub unauthenticated_per_minute: u32,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        // Generous for a busy product: the point is bounding abuse, not rationing use.
+        Self {
+            link_tokens_per_minute: 6000,
+            widget_requests_per_minute: 300,
+            unauthenticated_per_minute: 60,
+        }
+    }
 }
 
 /// Where account events are posted, and how they are signed.
@@ -59,6 +102,7 @@ impl Default for WebhooksConfig {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ServerConfig {
+    pub mode: Mode,
     pub bind: SocketAddr,
     /// Base of redirect URIs, popup and connect URLs.
     pub public_url: Url,
@@ -68,8 +112,10 @@ pub struct ServerConfig {
     pub allowed_origins: Vec<String>,
     /// The host's own app: never listed.
     pub own_app: Option<String>,
-    /// The built-in sandbox provider.
-    pub sandbox: bool,
+    /// The built-in sandbox provider; unset means on in development only.
+    pub sandbox: Option<bool>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (addresses or CIDR blocks).
+    pub trusted_proxies: Vec<TrustedProxy>,
     /// Lifetime of the sandbox's access tokens; tests shorten it to exercise refresh.
     pub sandbox_token_lifetime: i64,
     /// Seconds between background passes that refresh expiring tokens and verify
@@ -84,12 +130,14 @@ pub struct ServerConfig {
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
+            mode: Mode::Production,
             bind: ([127, 0, 0, 1], 8080).into(),
             public_url: Url::parse("http://127.0.0.1:8080").expect("valid default"),
             database_url: "sqlite://data/plugboard.db".into(),
             allowed_origins: Vec::new(),
             own_app: None,
-            sandbox: true,
+            sandbox: None,
+            trusted_proxies: Vec::new(),
             sandbox_token_lifetime: 3600,
             maintenance_interval: 60,
             reverify_after: 24 * 3600,
@@ -115,6 +163,9 @@ pub struct SecurityConfig {
     pub app_secret: Option<SecretString>,
     /// Whether Integry-style sessions may disconnect accounts from the widget.
     pub widget_allow_disconnect: bool,
+    /// PEM certificates trusted for outbound TLS besides the operating system's store
+    /// (providers behind a company CA).
+    pub extra_ca_file: Option<PathBuf>,
 }
 
 impl Default for SecurityConfig {
@@ -127,6 +178,7 @@ impl Default for SecurityConfig {
             app_id: None,
             app_secret: None,
             widget_allow_disconnect: false,
+            extra_ca_file: None,
         }
     }
 }
@@ -155,17 +207,6 @@ fn yes() -> bool {
     true
 }
 
-/// Keys whose environment value is a comma-separated list.
-const LIST_KEYS: [&str; 4] = ["allowed_origins", "api_keys", "endpoints", "previous_master_keys"];
-const SECTIONS: [&str; 3] = ["server", "security", "webhooks"];
-/// Keys whose environment value is a number.
-const NUMBER_KEYS: [&str; 4] = [
-    "initial_backoff_secs",
-    "sandbox_token_lifetime",
-    "maintenance_interval",
-    "reverify_after",
-];
-
 impl Config {
     /// Reads `path` (if any) and the process environment.
     pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
@@ -185,7 +226,7 @@ impl Config {
             }
             None => toml::Table::new(),
         };
-        apply_env(&mut table, env)?;
+        env::apply_env(&mut table, env)?;
         // serde_path_to_error names the key ("server.sandbox: invalid type…").
         let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table))
             .map_err(|e| anyhow::anyhow!("{source}: {}: {}", e.path(), e.inner().message()))?;
@@ -199,6 +240,19 @@ impl Config {
         let url = &self.server.public_url;
         if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
             bail!("server.public_url must be an http(s) URL such as https://connect.example.com");
+        }
+        if self.server.mode == Mode::Production && url.scheme() != "https" && !is_loopback_host(url) {
+            bail!(
+                "server.public_url must be https in production (cookies, tokens and codes travel over it); \
+                 http is only for a loopback host, or run with server.mode = \"development\""
+            );
+        }
+        if self.server.mode == Mode::Development && !self.server.bind.ip().is_loopback() {
+            bail!(
+                "server.bind {} is reachable from other machines, but development mode serves /demo, \
+                 which hands out link tokens for any tenant: bind 127.0.0.1, or use production mode",
+                self.server.bind
+            );
         }
         for origin in &self.server.allowed_origins {
             parse_origin(origin).with_context(|| {
@@ -226,6 +280,16 @@ impl Config {
         Ok(())
     }
 
+    /// Whether the built-in sandbox provider runs: as configured, else in development only.
+    pub fn sandbox_enabled(&self) -> bool {
+        self.server.sandbox.unwrap_or(self.server.mode == Mode::Development)
+    }
+
+    /// Whether `public_url` is https (Secure cookies, HSTS).
+    pub fn is_https(&self) -> bool {
+        self.server.public_url.scheme() == "https"
+    }
+
     /// The origin (scheme://host[:port]) of `public_url`.
     pub fn own_origin(&self) -> String {
         self.server.public_url.origin().ascii_serialization()
@@ -246,6 +310,32 @@ impl Config {
     }
 }
 
+/// One entry of `server.trusted_proxies`: an address (`10.0.0.7`) or a block (`10.0.0.0/8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct TrustedProxy(pub IpNet);
+
+impl TryFrom<String> for TrustedProxy {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        let text = text.trim();
+        text.parse::<IpNet>()
+            .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+            .map(Self)
+            .map_err(|_| format!("{text:?} is neither an IP address nor a CIDR block such as 10.0.0.0/8"))
+    }
+}
+
+/// `localhost`, `127.0.0.0/8` or `::1`: a host only this machine reaches.
+pub fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// Canonical `scheme://host[:port]` of an origin string; rejects paths and non-http schemes.
 pub fn parse_origin(value: &str) -> anyhow::Result<String> {
     let url = Url::parse(value)?;
@@ -254,50 +344,6 @@ pub fn parse_origin(value: &str) -> anyhow::Result<String> {
         bail!("not an origin");
     }
     Ok(url.origin().ascii_serialization())
-}
-
-/// Overlays `PLUGBOARD_SERVER_*` / `PLUGBOARD_SECURITY_*` (and `PLUGBOARD_MASTER_KEY`).
-fn apply_env(table: &mut toml::Table, env: &[(String, String)]) -> anyhow::Result<()> {
-    for (name, value) in env {
-        let Some(rest) = name.strip_prefix("PLUGBOARD_") else {
-            continue;
-        };
-        let rest = if rest == "MASTER_KEY" {
-            "SECURITY_MASTER_KEY"
-        } else {
-            rest
-        };
-        let Some((section, key)) = SECTIONS.iter().find_map(|s| {
-            rest.strip_prefix(&s.to_uppercase())
-                .and_then(|k| k.strip_prefix('_'))
-                .map(|k| (*s, k))
-        }) else {
-            continue;
-        };
-        let key = key.to_lowercase();
-        let entry = table
-            .entry(section)
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()))
-            .as_table_mut()
-            .with_context(|| format!("[{section}] must be a table"))?;
-        entry.insert(key.clone(), env_value(&key, value));
-    }
-    Ok(())
-}
-
-fn env_value(key: &str, value: &str) -> toml::Value {
-    if LIST_KEYS.contains(&key) {
-        let items = value.split(',').map(str::trim).filter(|s| !s.is_empty());
-        return toml::Value::Array(items.map(|s| toml::Value::String(s.to_owned())).collect());
-    }
-    if let Some(number) = NUMBER_KEYS.contains(&key).then(|| value.parse::<i64>().ok()).flatten() {
-        return toml::Value::Integer(number);
-    }
-    match value {
-        "true" => toml::Value::Boolean(true),
-        "false" => toml::Value::Boolean(false),
-        _ => toml::Value::String(value.to_owned()),
-    }
 }
 
 #[cfg(test)]
@@ -309,11 +355,48 @@ mod tests {
     }
 
     #[test]
-    fn defaults_suit_local_use() {
+    fn defaults_are_production_on_loopback() {
         let config = Config::from_sources(None, &[]).unwrap();
+        assert_eq!(config.server.mode, Mode::Production);
         assert_eq!(config.server.bind.to_string(), "127.0.0.1:8080");
-        assert!(config.server.sandbox);
+        assert!(!config.sandbox_enabled(), "the sandbox is opt-in in production");
         assert_eq!(config.own_origin(), "http://127.0.0.1:8080");
+        let dev = Config::from_sources(None, &env(&[("PLUGBOARD_SERVER_MODE", "development")])).unwrap();
+        assert!(dev.sandbox_enabled());
+    }
+
+    #[test]
+    fn production_wants_https_unless_loopback() {
+        let public_url = |url: &str, mode: &str| {
+            Config::from_sources(
+                None,
+                &env(&[("PLUGBOARD_SERVER_PUBLIC_URL", url), ("PLUGBOARD_SERVER_MODE", mode)]),
+            )
+        };
+        let err = public_url("http://connect.example.com", "production").unwrap_err();
+        assert!(format!("{err:#}").contains("https"), "{err:#}");
+        for ok in [
+            "https://connect.example.com",
+            "http://localhost:8080",
+            "http://127.0.0.9",
+            "http://[::1]:80",
+        ] {
+            assert!(public_url(ok, "production").is_ok(), "{ok}");
+        }
+        assert!(public_url("http://connect.example.com", "development").is_ok());
+    }
+
+    #[test]
+    fn development_stays_on_loopback() {
+        let err = Config::from_sources(
+            None,
+            &env(&[
+                ("PLUGBOARD_SERVER_MODE", "development"),
+                ("PLUGBOARD_SERVER_BIND", "0.0.0.0:8080"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("/demo"), "{err:#}");
     }
 
     #[test]
@@ -328,6 +411,8 @@ mod tests {
                 ),
                 ("PLUGBOARD_SERVER_SANDBOX", "false"),
                 ("PLUGBOARD_SECURITY_APP_ID", "acme"),
+                ("PLUGBOARD_SERVER_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7"),
+                ("PLUGBOARD_LIMITS_UNAUTHENTICATED_PER_MINUTE", "5"),
                 ("PLUGBOARD_MASTER_KEY", "abc"),
                 ("UNRELATED", "x"),
             ]),
@@ -338,9 +423,11 @@ mod tests {
             config.allowed_origins(),
             ["http://localhost:3000", "https://app.example.com"]
         );
-        assert!(!config.server.sandbox);
+        assert_eq!(config.server.sandbox, Some(false));
         assert_eq!(config.security.app_id.as_deref(), Some("acme"));
         assert!(config.security.master_key.is_some());
+        assert_eq!(config.server.trusted_proxies.len(), 2);
+        assert_eq!(config.limits.unauthenticated_per_minute, 5);
     }
 
     #[test]
