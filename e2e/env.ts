@@ -47,6 +47,9 @@ export function serverEnvironment(): Record<string, string> {
     PLUGBOARD_SECURITY_APP_ID: appId,
     PLUGBOARD_SECURITY_APP_SECRET: appSecret,
     PLUGBOARD_CONFIG: path.join(e2eDir, "plugboard.e2e.toml"),
+    // Every story's browser comes from 127.0.0.1: one address, far more sign-ins a minute
+    // than a person makes. The limits themselves are tested in server/tests/api/limits.rs.
+    PLUGBOARD_LIMITS_UNAUTHENTICATED_PER_MINUTE: "100000",
     // Warnings and errors only: the suite's own output stays readable.
     RUST_LOG: process.env.RUST_LOG ?? "plugboard_server=warn,tower_http=warn",
   };

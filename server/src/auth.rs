@@ -1,5 +1,6 @@
 //! Who is calling: a host backend with an API key, or a widget with a link token. Both
-//! come as `Authorization: Bearer …`; both are looked up by their SHA-256.
+//! come as `Authorization: Bearer …`; both are looked up by their SHA-256. A failed check
+//! counts against the caller's address (see `limits`), so guessing is rate limited too.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -10,19 +11,36 @@ use plugboard_shared::{DeploymentId, TenantId};
 
 use crate::clock;
 use crate::crypto::token_hash;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
+use crate::limits::ClientAddr;
 use crate::state::AppState;
 use crate::store::link_tokens::{self, LinkTokenRow};
 
+/// The bearer credential, or a refusal counted against the client's address.
 async fn bearer(parts: &mut Parts, state: &AppState, what: &str) -> Result<String, ApiError> {
-    TypedHeader::<Authorization<Bearer>>::from_request_parts(parts, state)
-        .await
-        .map(|TypedHeader(Authorization(bearer))| bearer.token().to_owned())
-        .map_err(|_| ApiError::unauthorized("missing_credentials", format!("send `Authorization: Bearer <{what}>`")))
+    match TypedHeader::<Authorization<Bearer>>::from_request_parts(parts, state).await {
+        Ok(TypedHeader(Authorization(bearer))) => Ok(bearer.token().to_owned()),
+        Err(_) => Err(refuse(
+            parts,
+            state,
+            ErrorCode::MissingCredentials.error(format!("send `Authorization: Bearer <{what}>`")),
+        )),
+    }
 }
 
-/// A request from the host's backend.
-pub struct Backend;
+/// `error`, or `429` when this address has failed too often already.
+fn refuse(parts: &Parts, state: &AppState, error: ApiError) -> ApiError {
+    let client = ClientAddr::of(parts, state);
+    match state.limits.check_failure(client) {
+        Ok(()) => error,
+        Err(limited) => limited,
+    }
+}
+
+/// A request from the host's backend. `key_hash` names the key for per-key limits.
+pub struct Backend {
+    pub key_hash: String,
+}
 
 impl FromRequestParts<AppState> for Backend {
     type Rejection = ApiError;
@@ -32,14 +50,15 @@ impl FromRequestParts<AppState> for Backend {
         let known =
             state.configured_api_keys.contains(&hash) || crate::store::api_keys::exists(&state.pool, &hash).await?;
         if known {
-            Ok(Backend)
+            Ok(Backend { key_hash: hash })
         } else {
-            Err(ApiError::unauthorized("invalid_api_key", "unknown API key"))
+            Err(refuse(parts, state, ErrorCode::InvalidApiKey.error("unknown API key")))
         }
     }
 }
 
-/// A widget or hosted-page session, bound to one tenant.
+/// A widget or hosted-page session, bound to one tenant. Each request counts against the
+/// token's own limit.
 #[derive(Debug, Clone)]
 pub struct LinkSession {
     pub tenant_id: TenantId,
@@ -53,24 +72,28 @@ impl FromRequestParts<AppState> for LinkSession {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer(parts, state, "link token").await?;
-        let row = link_tokens::find(&state.pool, &token_hash(&token))
-            .await?
-            .ok_or_else(|| ApiError::unauthorized("invalid_link_token", "unknown link token"))?;
+        let row = match link_tokens::find(&state.pool, &token_hash(&token)).await? {
+            Some(row) => row,
+            None => {
+                return Err(refuse(
+                    parts,
+                    state,
+                    ErrorCode::InvalidLinkToken.error("unknown link token"),
+                ));
+            }
+        };
         if row.revoked_at.is_some() {
-            return Err(ApiError::unauthorized(
-                "revoked_link_token",
-                "this link token was revoked",
-            ));
+            let error = ErrorCode::RevokedLinkToken.error("this link token was revoked; ask for a new one");
+            return Err(refuse(parts, state, error));
         }
         if row.expires_at <= clock::now() {
-            return Err(ApiError::unauthorized(
-                "expired_link_token",
-                "this link token has expired; ask for a new one",
-            ));
+            let error = ErrorCode::ExpiredLinkToken.error("this link token has expired; ask for a new one");
+            return Err(refuse(parts, state, error));
         }
+        state.limits.check_link_token(&row.token_hash)?;
         Ok(LinkSession {
-            tenant_id: TenantId::parse(row.tenant_id.clone())?,
-            deployment_id: row.deployment_id.clone().map(DeploymentId::parse).transpose()?,
+            tenant_id: row.tenant_id.clone(),
+            deployment_id: row.deployment_id.clone(),
             category: row.category.clone(),
             row,
         })

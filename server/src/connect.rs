@@ -1,15 +1,17 @@
 //! Finishing a connection, the same for the OAuth callback and the API-key form: verify
-//! the new credentials with a protected call, store them (sealed), record the attempt's
-//! outcome, and answer the message the widget turns into a host event.
+//! the new credentials with a protected call, then store them (sealed), the webhook event
+//! and the attempt's outcome in one transaction, and answer the message the widget turns
+//! into a host event.
 
 use plugboard_shared::{
-    AccountStatus, AppKey, AuthorizationEvent, ConnectResult, FailureEvent, FailureReason, PopupMessage, ResultPayload,
-    TenantId,
+    AccountId, AccountStatus, AppKey, AuthorizationEvent, ConnectResult, FailureEvent, FailureReason, PopupMessage,
+    ResultPayload, TenantId,
 };
 
 use crate::catalog::ProviderDef;
 use crate::credentials::Credentials;
-use crate::error::{ApiError, ApiResult};
+use crate::db::{self, Conn};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::state::AppState;
 use crate::store::{accounts, attempts};
 use crate::verify::{Verification, verify_authorization};
@@ -21,7 +23,7 @@ pub struct Connection<'a> {
     pub tenant_id: &'a TenantId,
     pub app: &'a ProviderDef,
     /// Reconnect / update mode: the account to re-authorize or create with this id.
-    pub account_id: Option<&'a str>,
+    pub account_id: Option<&'a AccountId>,
 }
 
 /// Verifies and stores `credentials`; a failed verification is stored too (status
@@ -53,46 +55,58 @@ pub async fn complete(
         expires_at,
         account_id: connection.account_id,
     };
-    let (row, already_exists) = match accounts::upsert(&state.pool, &state.key, &new).await {
+    let mut tx = db::begin_write(&state.pool).await?;
+    let (row, already_exists) = match accounts::upsert(&mut tx, &state.key, &new).await {
         Ok(stored) => stored,
-        Err(accounts::UpsertError::IdentityTaken { holder }) => {
-            tracing::info!(app = %connection.app.key, holder = %holder.account_id, "reconnect to an identity already connected");
-            return Err(ApiError::conflict(
-                IDENTITY_TAKEN,
-                format!(
-                    "{} is already connected as another {} account ({}); reconnect or disconnect that one instead",
-                    holder.identity, connection.app.name, holder.account_id
-                ),
-            ));
+        Err(err) => {
+            // Nothing of this attempt is kept; then say who holds the identity, if that
+            // is what stopped it (a reconnect meeting the unique tenant + app + identity).
+            drop(tx);
+            if let Some(holder) = accounts::identity_holder(&state.pool, &new, connection.account_id).await? {
+                return Err(identity_taken_error(connection.app, &holder));
+            }
+            return Err(err.into());
         }
-        Err(accounts::UpsertError::Database(err)) => return Err(err.into()),
     };
     let event = match status {
         AccountStatus::Verified if !already_exists => Some(AccountEvent::Created),
         AccountStatus::VerificationFailed => Some(AccountEvent::VerificationFailed),
         _ => None,
     };
-    if let Some(event) = event {
-        webhooks::publish(state, event, &row.to_api()?).await;
-    }
+    let queued = match event {
+        Some(event) => webhooks::queue(&mut tx, state, event, &row.to_api()).await?,
+        None => false,
+    };
     let payload = ResultPayload::Authorization(AuthorizationEvent {
         identity: row.identity.clone(),
         authorization_id: row.authorization_id,
         flow_id: None,
         already_exists,
-        account_id: row.account_id.clone(),
-        app: row.app.clone(),
+        account_id: row.account_id.to_string(),
+        app: row.app.to_string(),
     });
+    let message = record(&mut tx, connection.attempt_id, result, payload).await?;
+    tx.commit().await?;
+    webhooks::wake(state, queued);
     tracing::info!(app = %row.app, account_id = %row.account_id, status = status.as_str(), already_exists, "account stored");
-    record(state, connection.attempt_id, result, payload).await
+    Ok(message)
 }
 
-const IDENTITY_TAKEN: &str = "identity_taken";
+fn identity_taken_error(app: &ProviderDef, holder: &accounts::AccountRow) -> ApiError {
+    tracing::info!(app = %app.key, holder = %holder.account_id, "reconnect to an identity already connected");
+    ErrorCode::IdentityTaken.error(format!(
+        "{} is already connected as another {} account ({}); reconnect or disconnect that one instead",
+        holder.identity, app.name, holder.account_id
+    ))
+}
 
 /// The message of `complete`'s `409 identity_taken`, if that is what `err` is.
 pub fn identity_taken(err: &ApiError) -> Option<&str> {
     match err {
-        ApiError::Conflict { code, message } if *code == IDENTITY_TAKEN => Some(message),
+        ApiError::Refused {
+            code: ErrorCode::IdentityTaken,
+            message,
+        } => Some(message),
         _ => None,
     }
 }
@@ -110,17 +124,16 @@ pub async fn fail(
         reason,
         message,
     });
-    record(state, attempt_id, ConnectResult::Error, payload).await
+    let mut conn = state.pool.acquire().await?;
+    record(&mut conn, attempt_id, ConnectResult::Error, payload).await
 }
 
 async fn record(
-    state: &AppState,
+    conn: &mut Conn,
     attempt_id: &str,
     result: ConnectResult,
     payload: ResultPayload,
 ) -> ApiResult<PopupMessage> {
-    let message = PopupMessage::new(attempt_id, result, payload);
-    let payload_text = serde_json::to_string(&message.payload).map_err(anyhow::Error::from)?;
-    attempts::record_outcome(&state.pool, attempt_id, result.as_str(), &payload_text).await?;
-    Ok(message)
+    attempts::record_outcome(conn, attempt_id, result, &payload).await?;
+    Ok(PopupMessage::new(attempt_id, result, payload))
 }

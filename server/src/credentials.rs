@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use plugboard_shared::AccountId;
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::MasterKey;
@@ -28,13 +29,14 @@ impl std::fmt::Debug for Credentials {
 
 impl Credentials {
     /// Encrypts for the row of `account_id`.
-    pub fn seal(&self, key: &MasterKey, account_id: &str) -> Vec<u8> {
-        let json = serde_json::to_vec(self).expect("plain struct serializes");
-        key.seal(&json, account_id.as_bytes())
+    pub fn seal(&self, key: &MasterKey, account_id: &AccountId) -> anyhow::Result<Vec<u8>> {
+        key.seal(&serde_json::to_vec(self)?, account_id.as_str().as_bytes())
     }
 
     /// Decrypts what [`Credentials::seal`] stored for `account_id`.
-    pub fn open(key: &MasterKey, sealed: &[u8], account_id: &str) -> anyhow::Result<Self> {
-        Ok(serde_json::from_slice(&key.open(sealed, account_id.as_bytes())?)?)
+    pub fn open(key: &MasterKey, sealed: &[u8], account_id: &AccountId) -> anyhow::Result<Self> {
+        Ok(serde_json::from_slice(
+            &key.open(sealed, account_id.as_str().as_bytes())?,
+        )?)
     }
 }

@@ -54,7 +54,7 @@ impl MasterKey {
 
     /// Encrypts `plaintext`; `context` (e.g. the account id) must be given again to open
     /// it, so a blob copied to another row does not decrypt.
-    pub fn seal(&self, plaintext: &[u8], context: &[u8]) -> Vec<u8> {
+    pub fn seal(&self, plaintext: &[u8], context: &[u8]) -> anyhow::Result<Vec<u8>> {
         let mut nonce = [0u8; NONCE_LEN];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let ciphertext = self
@@ -66,12 +66,12 @@ impl MasterKey {
                     aad: context,
                 },
             )
-            .expect("AES-GCM encryption of an in-memory buffer cannot fail");
+            .map_err(|_| anyhow::anyhow!("AES-GCM refused to encrypt {} bytes", plaintext.len()))?;
         let mut sealed = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
         sealed.push(SEALED_V1);
         sealed.extend_from_slice(&nonce);
         sealed.extend_from_slice(&ciphertext);
-        sealed
+        Ok(sealed)
     }
 
     /// This key, still able to open what `previous` keys sealed (key rotation).
@@ -155,7 +155,7 @@ mod tests {
     #[test]
     fn seal_round_trips_and_binds_its_context() {
         let key = MasterKey::from_bytes(&random_key()).unwrap();
-        let sealed = key.seal(b"access-token", b"acc_1");
+        let sealed = key.seal(b"access-token", b"acc_1").unwrap();
         assert!(!sealed.windows(12).any(|w| w == b"access-token"));
         assert_eq!(key.open(&sealed, b"acc_1").unwrap(), b"access-token");
         assert!(key.open(&sealed, b"acc_2").is_err());
@@ -166,13 +166,13 @@ mod tests {
     #[test]
     fn a_rotated_key_still_opens_what_the_previous_one_sealed() {
         let old = MasterKey::from_bytes(&[1u8; 32]).unwrap();
-        let sealed = old.seal(b"token", b"acc_1");
+        let sealed = old.seal(b"token", b"acc_1").unwrap();
         let new = MasterKey::from_bytes(&[2u8; 32]).unwrap();
         assert!(new.open(&sealed, b"acc_1").is_err());
         let rotating = MasterKey::from_bytes(&[2u8; 32]).unwrap().with_previous(vec![old]);
         assert_eq!(rotating.open(&sealed, b"acc_1").unwrap(), b"token");
         assert!(
-            new.open(&rotating.seal(b"token", b"acc_1"), b"acc_1").is_ok(),
+            new.open(&rotating.seal(b"token", b"acc_1").unwrap(), b"acc_1").is_ok(),
             "sealing uses the new key"
         );
     }

@@ -8,6 +8,8 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
 pub type Pool = AnyPool;
+/// One connection, or a transaction (`&mut *tx`): what store functions that write take.
+pub type Conn = sqlx::AnyConnection;
 
 /// Opens the database (creating a SQLite file and its folder when missing) and migrates it.
 pub async fn connect(url: &str) -> anyhow::Result<Pool> {
@@ -60,6 +62,17 @@ fn redact(url: &str) -> String {
             parsed.to_string()
         }
         _ => url.to_owned(),
+    }
+}
+
+/// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`): a transaction that read first could not upgrade once another writer had
+/// committed, and would fail instead of waiting its turn.
+pub async fn begin_write(pool: &Pool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+    if pool.connect_options().database_url.scheme() == "sqlite" {
+        pool.begin_with("BEGIN IMMEDIATE").await
+    } else {
+        pool.begin().await
     }
 }
 

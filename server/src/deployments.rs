@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::catalog::{Catalog, ProviderDef, SANDBOX_APPS};
 use crate::config::{Config, Deployment};
 use crate::crypto::MasterKey;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// The client id the sandbox provider knows our server by.
 pub const SANDBOX_CLIENT_ID: &str = "plugboard-sandbox";
@@ -132,10 +132,7 @@ impl Deployments {
         if self.list.iter().any(|d| &d.id == id) {
             Ok(())
         } else {
-            Err(ApiError::bad_request(
-                "unknown_deployment",
-                format!("no deployment {:?}", id.as_str()),
-            ))
+            Err(ErrorCode::UnknownDeployment.error(format!("no deployment {:?}", id.as_str())))
         }
     }
 
@@ -148,14 +145,14 @@ impl Deployments {
     ) -> Result<Vec<&'c ProviderDef>, ApiError> {
         let chosen: Vec<&Deployment> = match deployment {
             Some(id) => {
-                let found = self.list.iter().find(|d| &d.id == id).ok_or_else(|| {
-                    ApiError::not_found("unknown_deployment", format!("no deployment {:?}", id.as_str()))
-                })?;
+                let found =
+                    self.list.iter().find(|d| &d.id == id).ok_or_else(|| {
+                        ErrorCode::UnknownDeployment.error(format!("no deployment {:?}", id.as_str()))
+                    })?;
                 if !found.active {
-                    return Err(ApiError::forbidden(
-                        "inactive_deployment",
-                        format!("deployment {:?} is not active", id.as_str()),
-                    ));
+                    return Err(
+                        ErrorCode::InactiveDeployment.error(format!("deployment {:?} is not active", id.as_str()))
+                    );
                 }
                 vec![found]
             }

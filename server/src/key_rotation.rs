@@ -3,6 +3,8 @@
 //! instance with it as `master_key` and the old one in `previous_master_keys`, run this,
 //! then drop the old key.
 
+use plugboard_shared::AccountId;
+
 use crate::credentials::Credentials;
 use crate::crypto::MasterKey;
 use crate::db::Pool;
@@ -15,7 +17,7 @@ pub async fn rotate(pool: &Pool, key: &MasterKey) -> anyhow::Result<usize> {
     let mut after = 0i64;
     let mut rewritten = 0;
     loop {
-        let rows: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
+        let rows: Vec<(i64, AccountId, Vec<u8>)> = sqlx::query_as(
             "SELECT authorization_id, account_id, credentials FROM integrated_accounts \
              WHERE authorization_id > $1 ORDER BY authorization_id LIMIT $2",
         )
@@ -30,7 +32,7 @@ pub async fn rotate(pool: &Pool, key: &MasterKey) -> anyhow::Result<usize> {
             let done = sqlx::query(
                 "UPDATE integrated_accounts SET credentials = $1 WHERE authorization_id = $2 AND credentials = $3",
             )
-            .bind(credentials.seal(key, &account_id))
+            .bind(credentials.seal(key, &account_id)?)
             .bind(authorization_id)
             .bind(&sealed)
             .execute(pool)

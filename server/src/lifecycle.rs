@@ -5,12 +5,13 @@
 use std::time::{Duration, Instant};
 
 use oauth2::RefreshToken;
-use plugboard_shared::{AccountId, AccountStatus, AppKey};
+use plugboard_shared::{AccountId, AccountStatus};
 
 use crate::catalog::ProviderDef;
 use crate::clock;
 use crate::credentials::Credentials;
-use crate::error::{ApiError, ApiResult};
+use crate::db;
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::oauth_client::{code_client, credentials_from, token_error_message};
 use crate::state::AppState;
 use crate::store::accounts::{self, AccountRow};
@@ -35,19 +36,23 @@ pub struct Loaded<'s> {
 pub async fn load<'s>(state: &'s AppState, account_id: &AccountId) -> ApiResult<Loaded<'s>> {
     let row = accounts::find(&state.pool, account_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_account", format!("no account {account_id}")))?;
-    let app = AppKey::parse(row.app.clone())?;
-    let def = state.catalog.get(&app).ok_or_else(|| {
-        ApiError::conflict(
-            "unknown_app",
-            format!("app {app} is no longer in the catalog; delete the account"),
-        )
+        .ok_or_else(|| unknown(account_id))?;
+    let def = state.catalog.get(&row.app).ok_or_else(|| {
+        ErrorCode::AppNotInCatalog.error(format!(
+            "app {} is no longer in the catalog; delete the account",
+            row.app
+        ))
     })?;
     let credentials = Credentials::open(&state.key, &row.credentials, &row.account_id)?;
     Ok(Loaded { row, def, credentials })
 }
 
-/// Runs the verification call again and records its outcome.
+fn unknown(account_id: &AccountId) -> ApiError {
+    ErrorCode::UnknownAccount.error(format!("no account {account_id}"))
+}
+
+/// Runs the verification call again and records its outcome. An account that stops
+/// verifying is reported (`account.verification_failed`) in the same transaction.
 pub async fn reverify(state: &AppState, account_id: &AccountId) -> ApiResult<AccountRow> {
     let loaded = load(state, account_id).await?;
     let started = Instant::now();
@@ -57,7 +62,11 @@ pub async fn reverify(state: &AppState, account_id: &AccountId) -> ApiResult<Acc
         Verification::Failed { detail, .. } => (AccountStatus::VerificationFailed, Some(detail.as_str())),
     };
     let ok = status == AccountStatus::Verified;
-    accounts::set_status(&state.pool, &loaded.row.account_id, status, ok).await?;
+    let mut tx = db::begin_write(&state.pool).await?;
+    // Deleted while the provider answered: nothing left to record.
+    if !accounts::set_status(&mut tx, account_id, status, ok).await? {
+        return Err(unknown(account_id));
+    }
     let event = Event {
         action: "verify",
         ok,
@@ -65,8 +74,18 @@ pub async fn reverify(state: &AppState, account_id: &AccountId) -> ApiResult<Acc
         started,
         detail,
     };
-    logs::record(&state.pool, &loaded.row.account_id, event).await?;
-    Ok(accounts::find(&state.pool, account_id).await?.expect("just updated"))
+    logs::record(&mut tx, account_id, event).await?;
+    let row = accounts::find(&mut *tx, account_id)
+        .await?
+        .ok_or_else(|| unknown(account_id))?;
+    let queued = if !ok && loaded.row.status == AccountStatus::Verified {
+        webhooks::queue(&mut tx, state, AccountEvent::VerificationFailed, &row.to_api()).await?
+    } else {
+        false
+    };
+    tx.commit().await?;
+    webhooks::wake(state, queued);
+    Ok(row)
 }
 
 /// Credentials the host can use now: refreshed first when they expire within a minute.
@@ -80,7 +99,7 @@ pub async fn fresh_credentials(state: &AppState, account_id: &AccountId) -> ApiR
         started,
         detail: None,
     };
-    logs::record(&state.pool, &row.account_id, event).await?;
+    logs::record(&mut *state.pool.acquire().await?, &row.account_id, event).await?;
     Ok((row, credentials))
 }
 
@@ -96,7 +115,7 @@ pub async fn ensure_fresh(
     let seen_expiry = first.row.expires_at;
     let mut loaded = first;
     loop {
-        if loaded.row.status == AccountStatus::NeedsReauth.as_str() {
+        if loaded.row.status == AccountStatus::NeedsReauth {
             return Err(needs_reauth());
         }
         // Fresh enough, or renewed by someone else since we first looked.
@@ -108,7 +127,7 @@ pub async fn ensure_fresh(
             // Someone may have refreshed between our read and our lease: read again.
             let current = load(state, account_id).await?;
             if current.row.expires_at != seen_expiry {
-                accounts::release_refresh_lease(&state.pool, &current.row.account_id).await?;
+                accounts::release_refresh_lease(&mut *state.pool.acquire().await?, &current.row.account_id).await?;
             } else {
                 refresh(state, &current).await?;
             }
@@ -116,10 +135,7 @@ pub async fn ensure_fresh(
             return Ok((renewed.row, renewed.credentials));
         }
         if Instant::now() > give_up_at {
-            return Err(ApiError::conflict(
-                "refresh_in_progress",
-                "another refresh of this account is taking too long",
-            ));
+            return Err(ErrorCode::RefreshInProgress.error("another refresh of this account is taking too long"));
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
         loaded = load(state, account_id).await?;
@@ -127,10 +143,7 @@ pub async fn ensure_fresh(
 }
 
 fn needs_reauth() -> ApiError {
-    ApiError::conflict(
-        "needs_reauth",
-        "the provider refused to renew this account; connect it again",
-    )
+    ErrorCode::NeedsReauth.error("the provider refused to renew this account; connect it again")
 }
 
 fn needs_refresh(loaded: &Loaded<'_>, margin_secs: i64) -> bool {
@@ -156,7 +169,8 @@ async fn refresh(state: &AppState, loaded: &Loaded<'_>) -> ApiResult<()> {
             credentials.refresh_token = credentials
                 .refresh_token
                 .or_else(|| loaded.credentials.refresh_token.clone());
-            accounts::store_refreshed(&state.pool, &state.key, account_id, &credentials, expires_at).await?;
+            let mut tx = db::begin_write(&state.pool).await?;
+            accounts::store_refreshed(&mut tx, &state.key, account_id, &credentials, expires_at).await?;
             let event = Event {
                 action: "refresh",
                 ok: true,
@@ -164,13 +178,15 @@ async fn refresh(state: &AppState, loaded: &Loaded<'_>) -> ApiResult<()> {
                 started,
                 detail: None,
             };
-            logs::record(&state.pool, account_id, event).await?;
+            logs::record(&mut tx, account_id, event).await?;
+            tx.commit().await?;
             Ok(())
         }
         Err(err) => {
             let message = token_error_message(&err);
-            accounts::set_status(&state.pool, account_id, AccountStatus::NeedsReauth, false).await?;
-            accounts::release_refresh_lease(&state.pool, account_id).await?;
+            let mut tx = db::begin_write(&state.pool).await?;
+            accounts::set_status(&mut tx, account_id, AccountStatus::NeedsReauth, false).await?;
+            accounts::release_refresh_lease(&mut tx, account_id).await?;
             let event = Event {
                 action: "refresh",
                 ok: false,
@@ -178,27 +194,38 @@ async fn refresh(state: &AppState, loaded: &Loaded<'_>) -> ApiResult<()> {
                 started,
                 detail: Some(&message),
             };
-            logs::record(&state.pool, account_id, event).await?;
+            logs::record(&mut tx, account_id, event).await?;
+            let queued = match accounts::find(&mut *tx, account_id).await? {
+                Some(row) => webhooks::queue(&mut tx, state, AccountEvent::NeedsReauth, &row.to_api()).await?,
+                None => false,
+            };
+            tx.commit().await?;
+            webhooks::wake(state, queued);
             tracing::info!(%account_id, "refresh refused; account needs re-authorization");
-            if let Some(row) = accounts::find(&state.pool, &AccountId::parse(account_id.clone())?).await? {
-                webhooks::publish(state, AccountEvent::NeedsReauth, &row.to_api()?).await;
-            }
             Err(needs_reauth())
         }
     }
 }
 
-/// Revokes at the provider when the catalog says how (RFC 7009), then removes the
-/// account, its credentials and its log for good. A failed revocation is logged and does
-/// not keep the account: the host asked for it to be gone.
+/// Removes the account, its credentials and its log for good (with its webhook event, in
+/// one transaction), then revokes the tokens at the provider when the catalog says how
+/// (RFC 7009). In that order, a delete that fails keeps a working account rather than one
+/// whose tokens are dead; a failed revocation is logged and the account stays gone, as the
+/// host asked.
 pub async fn delete(state: &AppState, account_id: &AccountId) -> ApiResult<()> {
     let loaded = load(state, account_id).await?;
+    let mut tx = db::begin_write(&state.pool).await?;
+    // Deleted meanwhile by another request: that one reported it.
+    if !accounts::delete(&mut tx, account_id).await? {
+        return Err(unknown(account_id));
+    }
+    logs::delete_for(&mut tx, account_id).await?;
+    let queued = webhooks::queue(&mut tx, state, AccountEvent::Deleted, &loaded.row.to_api()).await?;
+    tx.commit().await?;
+    webhooks::wake(state, queued);
     if let Some(url) = &loaded.def.revoke_url {
         revoke(state, &loaded, url).await;
     }
-    accounts::delete(&state.pool, &loaded.row.account_id).await?;
-    logs::delete_for(&state.pool, &loaded.row.account_id).await?;
-    webhooks::publish(state, AccountEvent::Deleted, &loaded.row.to_api()?).await;
     Ok(())
 }
 

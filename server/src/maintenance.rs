@@ -5,8 +5,6 @@
 
 use std::time::Duration;
 
-use plugboard_shared::AccountId;
-
 use crate::clock;
 use crate::lifecycle::{ensure_fresh, reverify};
 use crate::state::AppState;
@@ -35,7 +33,7 @@ async fn pass(state: &AppState) -> anyhow::Result<()> {
     let stale_before = now - state.config.server.reverify_after;
     let due = accounts::due_for_maintenance(&state.pool, now + BACKGROUND_MARGIN_SECS, stale_before, BATCH).await?;
     for due in due {
-        let account_id = AccountId::parse(due.account_id)?;
+        let account_id = due.account_id;
         // Failures are already recorded on the account (needs_reauth, verification_failed)
         // and reported to the host by webhook; the pass just moves on.
         if due.expiring

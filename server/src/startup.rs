@@ -12,8 +12,9 @@ use crate::catalog::Catalog;
 use crate::config::{Config, Mode};
 use crate::crypto::{MasterKey, random_key, token_hash};
 use crate::deployments::Deployments;
+use crate::limits::Limits;
 use crate::state::{AppState, Inner};
-use crate::{db, http};
+use crate::{db, http, serve};
 
 /// A bound, ready-to-serve server.
 pub struct Server {
@@ -43,10 +44,7 @@ impl Server {
             check_production(&config, &pool).await?;
         }
         let addr = listener.local_addr()?;
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("plugboard/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+        let http = outbound_client(&config)?;
         let state = AppState::new(Inner {
             configured_api_keys: config
                 .security
@@ -56,6 +54,7 @@ impl Server {
                 .collect(),
             own_origin: config.own_origin(),
             webhook_wakeup: tokio::sync::Notify::new(),
+            limits: Limits::new(&config.limits, &config.server.trusted_proxies),
             allowed_origins: config.allowed_origins(),
             base_url,
             catalog,
@@ -74,15 +73,42 @@ impl Server {
         // future (shutdown, or a test aborting it) stops them all.
         let webhooks = crate::webhooks::run_worker(self.state.clone());
         let maintenance = crate::maintenance::run(self.state.clone());
+        let limits = forget_idle_limits(self.state.clone());
+        let client_timeout = self.state.config.client_timeout();
         let app = http::router(self.state);
-        let serve = axum::serve(self.listener, app).with_graceful_shutdown(shutdown_signal());
         tokio::select! {
-            served = serve => served?,
+            () = serve::serve(self.listener, app, client_timeout, shutdown_signal()) => {}
             () = webhooks => {}
             () = maintenance => {}
+            () = limits => {}
         }
         Ok(())
     }
+}
+
+/// The client for every call to a provider or a webhook receiver. Redirects are off (a
+/// provider's redirect must not steer credentials elsewhere); TLS trusts the operating
+/// system's certificates plus `security.extra_ca_file`; nothing waits forever.
+fn outbound_client(config: &Config) -> anyhow::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("plugboard/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(30));
+    if let Some(path) = &config.security.extra_ca_file {
+        let pem = std::fs::read(path).with_context(|| format!("security.extra_ca_file {}", path.display()))?;
+        let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+            .with_context(|| format!("security.extra_ca_file {}: not PEM certificates", path.display()))?;
+        anyhow::ensure!(
+            !certificates.is_empty(),
+            "security.extra_ca_file {} holds no certificate",
+            path.display()
+        );
+        for certificate in certificates {
+            builder = builder.add_root_certificate(certificate);
+        }
+    }
+    Ok(builder.build()?)
 }
 
 /// What production refuses to start without, and what it warns about.
@@ -101,6 +127,15 @@ async fn check_production(config: &Config, pool: &db::Pool) -> anyhow::Result<()
         );
     }
     Ok(())
+}
+
+/// Every minute, drops rate-limit counts that are back at full allowance.
+async fn forget_idle_limits(state: AppState) {
+    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        ticker.tick().await;
+        state.limits.forget_idle();
+    }
 }
 
 /// The current key plus any being rotated out.

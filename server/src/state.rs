@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::crypto::MasterKey;
 use crate::db::Pool;
 use crate::deployments::Deployments;
+use crate::limits::Limits;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -31,6 +32,8 @@ pub struct Inner {
     pub allowed_origins: Vec<String>,
     /// Wakes the webhook worker when an event is queued.
     pub webhook_wakeup: tokio::sync::Notify,
+    /// Rate limits of this instance.
+    pub limits: Limits,
 }
 
 impl AppState {

@@ -14,6 +14,7 @@ use serde_json::json;
 
 use crate::clock::{self, rfc3339};
 use crate::crypto::{hmac_hex, random_token};
+use crate::db::Conn;
 use crate::state::AppState;
 use crate::store::webhooks::{self, DueDelivery, Try};
 
@@ -43,12 +44,18 @@ impl AccountEvent {
     }
 }
 
-/// Queues `event` for every endpoint. Failing to queue is logged, not raised: the
-/// account change it reports has already happened and must not be undone.
-pub async fn publish(state: &AppState, event: AccountEvent, account: &IntegratedAccount) {
+/// Queues `event` for every endpoint in the caller's transaction, the one that makes the
+/// account change it reports: both are stored, or (a crash, a failed write) neither.
+/// Returns whether anything was queued; call [`wake`] once the transaction committed.
+pub async fn queue(
+    conn: &mut Conn,
+    state: &AppState,
+    event: AccountEvent,
+    account: &IntegratedAccount,
+) -> sqlx::Result<bool> {
     let endpoints = &state.config.webhooks.endpoints;
     if endpoints.is_empty() {
-        return;
+        return Ok(false);
     }
     let event_id = random_token("evt_");
     let payload = json!({
@@ -57,18 +64,22 @@ pub async fn publish(state: &AppState, event: AccountEvent, account: &Integrated
         "created_at": rfc3339(clock::now()),
         "data": { "account": account },
     });
-    let queued = webhooks::enqueue(
-        &state.pool,
+    webhooks::enqueue(
+        conn,
         &event_id,
         event.name(),
-        account.account_id.as_str(),
+        &account.account_id,
         &payload.to_string(),
         endpoints,
     )
-    .await;
-    match queued {
-        Ok(()) => state.webhook_wakeup.notify_one(),
-        Err(err) => tracing::error!(error = %err, event = event.name(), "webhook event not queued"),
+    .await?;
+    Ok(true)
+}
+
+/// Tells this instance's worker that committed events wait (others find them within a second).
+pub fn wake(state: &AppState, queued: bool) {
+    if queued {
+        state.webhook_wakeup.notify_one();
     }
 }
 

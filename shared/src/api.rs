@@ -20,7 +20,8 @@ pub struct LinkTokenRequest {
     /// Shown on the hosted page ("Connect your accounts to Acme").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_name: Option<String>,
-    /// The person's name, shown on the hosted page.
+    /// Who at the tenant the link is for (an e-mail, a login): kept with the token for the
+    /// host's records and listed in the console's recent links; the widget does not show it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Where the hosted page sends the person after a connection (`?account_id=…`).
@@ -43,6 +44,8 @@ pub struct LinkTokenRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkTokenResponse {
+    /// `ltk_…`: names the token for `DELETE /link-tokens/{id}`; safe to store and log.
+    pub id: String,
     /// The opaque token; the server keeps only its hash.
     pub link_token: String,
     /// RFC 3339.

@@ -9,6 +9,8 @@ pub mod events;
 pub mod ids;
 pub mod language;
 pub mod popup;
+#[cfg(feature = "sqlx")]
+mod text_column;
 
 pub use api::*;
 pub use events::*;

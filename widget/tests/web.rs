@@ -94,7 +94,7 @@ async fn modal_uses_the_loaders_prefetched_app_list() {
     let options = js_sys::JSON::parse(r#"{"serverUrl":"http://127.0.0.1:9","linkToken":"lt_test"}"#).unwrap();
     let widget = PlugboardWidget::new(options, emit.as_ref().unchecked_ref::<js_sys::Function>().clone()).unwrap();
     let answer = js_sys::JSON::parse(
-        r#"{"ok":false,"status":404,"text":"{\"error\":{\"code\":\"unknown_deployment\",\"message\":\"No deployment x.\"}}"}"#,
+        r#"{"ok":false,"status":400,"text":"{\"error\":{\"code\":\"unknown_deployment\",\"message\":\"No deployment x.\"}}"}"#,
     )
     .unwrap();
     widget

@@ -14,7 +14,7 @@ const LIST_KEYS: [&str; 5] = [
     "trusted_proxies",
 ];
 /// Keys whose environment value is a number.
-const NUMBER_KEYS: [&str; 7] = [
+const NUMBER_KEYS: [&str; 8] = [
     "initial_backoff_secs",
     "sandbox_token_lifetime",
     "maintenance_interval",
@@ -22,6 +22,7 @@ const NUMBER_KEYS: [&str; 7] = [
     "link_tokens_per_minute",
     "widget_requests_per_minute",
     "unauthenticated_per_minute",
+    "client_timeout_secs",
 ];
 
 /// Overlays `PLUGBOARD_SERVER_*` / `PLUGBOARD_SECURITY_*` (and `PLUGBOARD_MASTER_KEY`).

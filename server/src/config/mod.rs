@@ -64,6 +64,9 @@ pub struct LimitsConfig {
     /// Per client address: routes that take no credential, and every failed API-key or
     /// link-token check.
     pub unauthenticated_per_minute: u32,
+    /// How long a client may take to send its request headers, or to send the next piece
+    /// of a body it started (slow or stalled clients are cut off, not waited for).
+    pub client_timeout_secs: u64,
 }
 
 impl Default for LimitsConfig {
@@ -73,6 +76,7 @@ impl Default for LimitsConfig {
             link_tokens_per_minute: 6000,
             widget_requests_per_minute: 300,
             unauthenticated_per_minute: 60,
+            client_timeout_secs: 10,
         }
     }
 }
@@ -283,6 +287,11 @@ impl Config {
     /// Whether the built-in sandbox provider runs: as configured, else in development only.
     pub fn sandbox_enabled(&self) -> bool {
         self.server.sandbox.unwrap_or(self.server.mode == Mode::Development)
+    }
+
+    /// `limits.client_timeout_secs`, at least a second.
+    pub fn client_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.limits.client_timeout_secs.max(1))
     }
 
     /// Whether `public_url` is https (Secure cookies, HSTS).

@@ -1,16 +1,15 @@
 //! The host backend's view of integrated accounts. Credentials never leave through here.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use axum_extra::extract::WithRejection;
-use plugboard_shared::ErrorBody;
 use plugboard_shared::{AccountId, AccountPage, AccountStatus, AppKey, IntegratedAccount, TenantId};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::extract::{Json, Path, Query};
 use crate::auth::Backend;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiResult, ErrorCode};
 use crate::lifecycle;
 use crate::state::AppState;
 use crate::store::accounts::{self, Filter};
@@ -19,13 +18,13 @@ use crate::store::logs::{self, LogEntry};
 const DEFAULT_PAGE: i64 = 50;
 const MAX_PAGE: i64 = 200;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/integrated-accounts", get(list))
-        .route("/integrated-accounts/{account_id}", get(show).delete(remove))
-        .route("/integrated-accounts/{account_id}/verify", post(verify_again))
-        .route("/integrated-accounts/{account_id}/credentials", get(credentials))
-        .route("/integrated-accounts/{account_id}/logs", get(audit_log))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(show, remove))
+        .routes(routes!(verify_again))
+        .routes(routes!(credentials))
+        .routes(routes!(audit_log))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -40,85 +39,78 @@ pub(super) struct ListQuery {
 }
 
 #[utoipa::path(get, path = "/integrated-accounts", tag = "accounts", params(ListQuery), security(("api_key" = [])),
-    responses((status = 200, description = "One page, in a stable order", body = AccountPage), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+    responses((status = 200, description = "One page, in a stable order", body = AccountPage)))]
 pub(super) async fn list(
     State(state): State<AppState>,
     _backend: Backend,
-    WithRejection(Query(query), _): WithRejection<Query<ListQuery>, ApiError>,
+    Query(query): Query<ListQuery>,
 ) -> ApiResult<Json<AccountPage>> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "invalid_limit",
-            "limit must be between 1 and 200",
-        ));
+        return Err(ErrorCode::InvalidLimit.error("limit must be between 1 and 200"));
     }
     // The cursor is the last authorization_id seen: stable while rows are added.
     let after = match &query.start_key {
         Some(key) => key
             .parse::<i64>()
-            .map_err(|_| ApiError::bad_request("invalid_start_key", "start_key must come from next_start_key"))?,
+            .map_err(|_| ErrorCode::InvalidStartKey.error("start_key must come from next_start_key"))?,
         None => 0,
     };
     let filter = Filter {
-        tenant_id: query.tenant_id.map(String::from),
-        app: query.app.map(String::from),
-        status: query.status.map(|s| s.as_str().to_owned()),
+        tenant_id: query.tenant_id,
+        app: query.app,
+        status: query.status,
     };
     let mut rows = accounts::list(&state.pool, &filter, after, limit).await?;
     let next_start_key = (rows.len() as i64 > limit).then(|| {
         rows.truncate(limit as usize);
         rows.last().map(|r| r.authorization_id.to_string()).unwrap_or_default()
     });
-    let items = rows
-        .iter()
-        .map(|r| r.to_api())
-        .collect::<anyhow::Result<Vec<IntegratedAccount>>>()?;
+    let items = rows.iter().map(|r| r.to_api()).collect();
     Ok(Json(AccountPage { items, next_start_key }))
 }
 
-#[utoipa::path(get, path = "/integrated-accounts/{account_id}", tag = "accounts", params(("account_id" = String, Path)), security(("api_key" = [])),
-    responses((status = 200, description = "The account, never its credentials", body = IntegratedAccount), (status = 404, description = "No such account", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+#[utoipa::path(get, path = "/integrated-accounts/{account_id}", tag = "accounts", params(("account_id" = AccountId, Path)), security(("api_key" = [])),
+    responses((status = 200, description = "The account, never its credentials", body = IntegratedAccount), (status = 404, description = "unknown_account", body = plugboard_shared::ErrorBody)))]
 pub(super) async fn show(
     State(state): State<AppState>,
     _backend: Backend,
-    WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
+    Path(account_id): Path<AccountId>,
 ) -> ApiResult<Json<IntegratedAccount>> {
-    let account_id = AccountId::parse(account_id)?;
     let row = accounts::find(&state.pool, &account_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_account", format!("no account {account_id}")))?;
-    Ok(Json(row.to_api()?))
+        .ok_or_else(|| ErrorCode::UnknownAccount.error(format!("no account {account_id}")))?;
+    Ok(Json(row.to_api()))
 }
 
-#[utoipa::path(delete, path = "/integrated-accounts/{account_id}", tag = "accounts", params(("account_id" = String, Path)), security(("api_key" = [])),
-    responses((status = 204, description = "Revoked where possible and deleted"), (status = 404, description = "No such account", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+#[utoipa::path(delete, path = "/integrated-accounts/{account_id}", tag = "accounts", params(("account_id" = AccountId, Path)), security(("api_key" = [])),
+    responses((status = 204, description = "Revoked where possible and deleted"), (status = 404, description = "unknown_account", body = plugboard_shared::ErrorBody)))]
 pub(super) async fn remove(
     State(state): State<AppState>,
     _backend: Backend,
-    WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
+    Path(account_id): Path<AccountId>,
 ) -> ApiResult<StatusCode> {
-    lifecycle::delete(&state, &AccountId::parse(account_id)?).await?;
+    lifecycle::delete(&state, &account_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/integrated-accounts/{account_id}/verify", tag = "accounts", params(("account_id" = String, Path)), security(("api_key" = [])),
-    responses((status = 200, description = "The account after the verification call", body = IntegratedAccount), (status = 404, description = "No such account", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+#[utoipa::path(post, path = "/integrated-accounts/{account_id}/verify", tag = "accounts", params(("account_id" = AccountId, Path)), security(("api_key" = [])),
+    responses((status = 200, description = "The account after the verification call", body = IntegratedAccount), (status = 404, description = "unknown_account", body = plugboard_shared::ErrorBody)))]
 pub(super) async fn verify_again(
     State(state): State<AppState>,
     _backend: Backend,
-    WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
+    Path(account_id): Path<AccountId>,
 ) -> ApiResult<Json<IntegratedAccount>> {
-    let row = lifecycle::reverify(&state, &AccountId::parse(account_id)?).await?;
-    Ok(Json(row.to_api()?))
+    let row = lifecycle::reverify(&state, &account_id).await?;
+    Ok(Json(row.to_api()))
 }
 
 /// What the host's backend calls the provider with. Never the refresh token: renewing
 /// is Plugboard's job, so that only one party ever rotates it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(super) struct UsableCredentials {
-    account_id: String,
-    app: String,
+    account_id: AccountId,
+    app: AppKey,
     #[serde(skip_serializing_if = "Option::is_none")]
     access_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -132,14 +124,14 @@ pub(super) struct UsableCredentials {
     fields: std::collections::BTreeMap<String, String>,
 }
 
-#[utoipa::path(get, path = "/integrated-accounts/{account_id}/credentials", tag = "accounts", params(("account_id" = String, Path)), security(("api_key" = [])),
-    responses((status = 200, description = "Usable credentials, refreshed first when about to expire", body = UsableCredentials), (status = 409, description = "needs_reauth: the provider refused to renew", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+#[utoipa::path(get, path = "/integrated-accounts/{account_id}/credentials", tag = "accounts", params(("account_id" = AccountId, Path)), security(("api_key" = [])),
+    responses((status = 200, description = "Usable credentials, refreshed first when about to expire", body = UsableCredentials), (status = 409, description = "needs_reauth: the provider refused to renew", body = plugboard_shared::ErrorBody)))]
 pub(super) async fn credentials(
     State(state): State<AppState>,
     _backend: Backend,
-    WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
+    Path(account_id): Path<AccountId>,
 ) -> ApiResult<Json<UsableCredentials>> {
-    let (row, credentials) = lifecycle::fresh_credentials(&state, &AccountId::parse(account_id)?).await?;
+    let (row, credentials) = lifecycle::fresh_credentials(&state, &account_id).await?;
     Ok(Json(UsableCredentials {
         account_id: row.account_id,
         app: row.app,
@@ -156,21 +148,17 @@ pub(super) struct LogPage {
     items: Vec<LogEntry>,
 }
 
-#[utoipa::path(get, path = "/integrated-accounts/{account_id}/logs", tag = "accounts", params(("account_id" = String, Path)), security(("api_key" = [])),
-    responses((status = 200, description = "Verifications, refreshes and credentials reads, newest first", body = LogPage), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+#[utoipa::path(get, path = "/integrated-accounts/{account_id}/logs", tag = "accounts", params(("account_id" = AccountId, Path)), security(("api_key" = [])),
+    responses((status = 200, description = "Verifications, refreshes and credentials reads, newest first", body = LogPage)))]
 pub(super) async fn audit_log(
     State(state): State<AppState>,
     _backend: Backend,
-    WithRejection(Path(account_id), _): WithRejection<Path<String>, ApiError>,
+    Path(account_id): Path<AccountId>,
 ) -> ApiResult<Json<LogPage>> {
-    let account_id = AccountId::parse(account_id)?;
     if accounts::find(&state.pool, &account_id).await?.is_none() {
-        return Err(ApiError::not_found(
-            "unknown_account",
-            format!("no account {account_id}"),
-        ));
+        return Err(ErrorCode::UnknownAccount.error(format!("no account {account_id}")));
     }
     Ok(Json(LogPage {
-        items: logs::list(&state.pool, account_id.as_str(), MAX_PAGE).await?,
+        items: logs::list(&state.pool, &account_id, MAX_PAGE).await?,
     }))
 }

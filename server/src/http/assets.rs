@@ -6,19 +6,18 @@
 //! `cargo xtask build` writes the minified loaders naming the hashed bundle into
 //! public/pkg/; before any build, the loaders are served from public/ as written.
 
-use std::path::Path;
-
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::error::ApiError;
+use super::extract::Path;
+use crate::error::ErrorCode;
 use crate::state::AppState;
 
 /// For `/pkg/` names with a content hash: the bytes behind the URL never change.
@@ -28,32 +27,59 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "public, no-cache";
 const JAVASCRIPT_UTF8: &str = "text/javascript; charset=utf-8";
 
-pub fn router(public_dir: &Path) -> Router<AppState> {
-    let pkg = ServeDir::new(public_dir.join("pkg"))
-        .precompressed_br()
-        .precompressed_gzip()
-        .not_found_service(axum::routing::any(|| async {
-            ApiError::not_found("not_found", "no such path")
-        }));
-    Router::new()
-        .route("/widget.js", get(loader))
-        .route("/widget.mjs", get(module_loader))
-        .nest_service("/pkg", pkg)
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(loader))
+        .routes(routes!(module_loader))
+        .routes(routes!(bundle))
         .layer(middleware::from_fn(cache_headers))
 }
 
-async fn loader(State(state): State<AppState>, request: Request) -> Response {
+#[utoipa::path(get, path = "/widget.js", tag = "assets",
+    responses((status = 200, description = "The widget loader (a classic script)", content_type = "text/javascript")))]
+pub(super) async fn loader(State(state): State<AppState>, request: Request) -> Response {
     serve_loader(&state.config.server.public_dir, "widget.js", request).await
 }
 
 /// `import { Plugboard } from ".../widget.mjs"`: it imports `./widget.js`, the loader above.
-async fn module_loader(State(state): State<AppState>, request: Request) -> Response {
+#[utoipa::path(get, path = "/widget.mjs", tag = "assets",
+    responses((status = 200, description = "The widget loader as an ES module", content_type = "text/javascript")))]
+pub(super) async fn module_loader(State(state): State<AppState>, request: Request) -> Response {
     serve_loader(&state.config.server.public_dir, "widget.mjs", request).await
+}
+
+/// The built widget (glue and wasm under a content hash), precompressed.
+#[utoipa::path(get, path = "/pkg/{file}", tag = "assets", params(("file" = String, Path)),
+    responses((status = 200, description = "A file of the built widget"), (status = 404, description = "unknown_file", body = plugboard_shared::ErrorBody)))]
+pub(super) async fn bundle(State(state): State<AppState>, Path(file): Path<String>, request: Request) -> Response {
+    let dir = ServeDir::new(state.config.server.public_dir.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
+    // ServeDir resolves the name inside public/pkg (it refuses `..`), as if it were the path.
+    let (mut parts, body) = request.into_parts();
+    parts.uri = match format!("/{file}").parse::<Uri>() {
+        Ok(uri) => uri,
+        Err(_) => {
+            return ErrorCode::UnknownFile
+                .error("no such file in public/pkg")
+                .into_response();
+        }
+    };
+    let response = match dir.oneshot(Request::from_parts(parts, body)).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    };
+    if response.status() == StatusCode::NOT_FOUND {
+        return ErrorCode::UnknownFile
+            .error("no such file in public/pkg")
+            .into_response();
+    }
+    response
 }
 
 /// The built loader from public/pkg/, or public/`name` when nothing was built. Labelled
 /// UTF-8: a classic script would otherwise be decoded in the host page's charset.
-async fn serve_loader(public_dir: &Path, name: &str, request: Request) -> Response {
+async fn serve_loader(public_dir: &std::path::Path, name: &str, request: Request) -> Response {
     let built = public_dir.join("pkg").join(name);
     let path = if tokio::fs::metadata(&built).await.is_ok_and(|m| m.is_file()) {
         built

@@ -1,15 +1,16 @@
 //! Liveness and readiness for load balancers and orchestrators.
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::extract::Json;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(live)).route("/readyz", get(ready))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(live)).routes(routes!(ready))
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "The process answers")))]
@@ -18,7 +19,7 @@ pub(super) async fn live() -> Json<Value> {
 }
 
 /// Ready when the database answers.
-#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "The database answers"), (status = 500, description = "It does not")))]
+#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "The database answers"), (status = 503, description = "database_unavailable: it does not", body = plugboard_shared::ErrorBody)))]
 pub(super) async fn ready(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     sqlx::query("SELECT 1").execute(&state.pool).await?;
     Ok(Json(json!({"status": "ready"})))

@@ -1,30 +1,31 @@
 //! Pages a person opens: the hosted connect page (`/connect?link_token=…`) and the demo
 //! host page (`/demo`), which embeds the widget exactly as a customer's app would.
 
-use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use plugboard_shared::TenantId;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::extract::Query;
 use crate::error::{ApiError, ApiResult};
-use crate::http::link_tokens::{DEFAULT_LIFETIME_SECS, issue};
+use crate::http::link_tokens::{DEFAULT_LIFETIME_SECS, NewLinkToken, issue};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/connect", get(connect_page))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(connect_page))
 }
 
 /// Development mode only: `/demo` hands a link token for any tenant to whoever asks.
-pub fn demo_router() -> Router<AppState> {
-    Router::new().route("/demo", get(demo_page))
+pub fn demo_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(demo_page))
 }
 
 /// The hosted page reads its token from its own URL, so the HTML is static; the headers
 /// keep it from being framed or leaking the token through the referrer.
-#[utoipa::path(get, path = "/connect", tag = "pages", params(("link_token" = String, Query)),
+#[utoipa::path(get, path = "/connect", tag = "pages", params(("link_token" = String, Query, description = "From POST /link-token; read by the page's script, never by the server")),
     responses((status = 200, description = "The hosted connect page", content_type = "text/html")))]
 pub(super) async fn connect_page(State(state): State<AppState>) -> ApiResult<Response> {
     let html = read_page(&state, "connect.html").await?;
@@ -42,22 +43,28 @@ pub(super) async fn connect_page(State(state): State<AppState>) -> ApiResult<Res
     Ok(response)
 }
 
-#[derive(Debug, Deserialize)]
-struct DemoQuery {
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct DemoQuery {
+    /// The tenant the demo plays; default `demo-user`.
     tenant_id: Option<TenantId>,
 }
 
 /// Plays the host's backend: mints a link token for the demo tenant and hands it to the
 /// page, as a customer's server-rendered page would.
-async fn demo_page(State(state): State<AppState>, Query(query): Query<DemoQuery>) -> ApiResult<Response> {
-    let tenant = query
-        .tenant_id
-        .unwrap_or_else(|| TenantId::parse("demo-user").expect("valid"));
+#[utoipa::path(get, path = "/demo", tag = "pages", params(DemoQuery),
+    responses((status = 200, description = "Development mode only: a host page embedding the widget with a fresh link token", content_type = "text/html")))]
+pub(super) async fn demo_page(State(state): State<AppState>, Query(query): Query<DemoQuery>) -> ApiResult<Response> {
+    let tenant = match query.tenant_id {
+        Some(tenant) => tenant,
+        None => TenantId::parse("demo-user")?,
+    };
     // The demo shows every widget feature, disconnecting accounts included.
-    let issued = issue(&state, &tenant, DEFAULT_LIFETIME_SECS as i64, |row| {
-        row.allow_disconnect = 1
-    })
-    .await?;
+    let new = NewLinkToken {
+        allow_disconnect: true,
+        ..NewLinkToken::for_tenant(tenant, DEFAULT_LIFETIME_SECS as i64)
+    };
+    let issued = issue(&state, new).await?;
     let html = read_page(&state, "demo.html")
         .await?
         .replace("__SERVER_URL__", &state.base_url)

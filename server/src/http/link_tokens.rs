@@ -1,17 +1,18 @@
 //! `POST /link-token`: the host's backend opens a widget or hosted-page session for one
-//! tenant. Also the token-issuing step `POST /widget/session` reuses.
+//! tenant; `DELETE /link-tokens/{id}` ends one early. [`issue`] is also the token-issuing
+//! step of `POST /widget/session` and the demo page.
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
-use axum_extra::extract::WithRejection;
-use plugboard_shared::{AccountId, ErrorBody, LinkTokenRequest, LinkTokenResponse, TenantId};
+use plugboard_shared::{AccountId, DeploymentId, LinkTokenRequest, LinkTokenResponse, TenantId};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::extract::{Json, Path};
 use crate::auth::Backend;
 use crate::clock::{self, rfc3339};
 use crate::crypto::{random_token, token_hash};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiResult, ErrorCode};
 use crate::state::AppState;
 use crate::store::accounts;
 use crate::store::link_tokens::{self, LinkTokenRow};
@@ -21,23 +22,22 @@ pub const DEFAULT_LIFETIME_SECS: u64 = 4 * 3600;
 /// Thirty days at most.
 pub const MAX_LIFETIME_SECS: u64 = 30 * 24 * 3600;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/link-token", post(create))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create)).routes(routes!(revoke))
 }
 
-#[utoipa::path(post, path = "/link-token", tag = "sessions", request_body = LinkTokenRequest, security(("api_key" = [])),
-    responses((status = 201, description = "A link token and its hosted connect page", body = LinkTokenResponse), (status = 409, description = "account_id belongs to another tenant", body = ErrorBody), (status = 400, description = "Invalid input", body = ErrorBody), (status = 401, description = "Missing or unknown credentials", body = ErrorBody)))]
+#[utoipa::path(post, path = "/link-token", tag = "sessions", operation_id = "create_link_token", request_body = LinkTokenRequest, security(("api_key" = [])),
+    responses((status = 201, description = "A link token and its hosted connect page", body = LinkTokenResponse),
+        (status = 409, description = "account_conflict: account_id belongs to another tenant", body = plugboard_shared::ErrorBody)))]
 pub(super) async fn create(
     State(state): State<AppState>,
-    _backend: Backend,
-    WithRejection(Json(body), _): WithRejection<Json<LinkTokenRequest>, ApiError>,
+    backend: Backend,
+    Json(body): Json<LinkTokenRequest>,
 ) -> ApiResult<(StatusCode, Json<LinkTokenResponse>)> {
+    state.limits.check_link_token_issue(&backend.key_hash)?;
     let lifetime = body.expires_in.unwrap_or(DEFAULT_LIFETIME_SECS);
     if lifetime == 0 || lifetime > MAX_LIFETIME_SECS {
-        return Err(ApiError::bad_request(
-            "invalid_expires_in",
-            "expires_in must be between 1 and 2592000 seconds (30 days)",
-        ));
+        return Err(ErrorCode::InvalidExpiresIn.error("expires_in must be between 1 and 2592000 seconds (30 days)"));
     }
     if let Some(id) = &body.deployment_id {
         state.deployments.check_exists(id)?;
@@ -48,18 +48,20 @@ pub(super) async fn create(
     if let Some(account_id) = &body.account_id {
         check_reconnect(&state, account_id, &body.tenant_id).await?;
     }
-    let issued = issue(&state, &body.tenant_id, lifetime as i64, |row| {
-        row.deployment_id = body.deployment_id.as_ref().map(|d| d.to_string());
-        row.category = body.category.clone();
-        row.owner_name = body.owner_name.clone();
-        row.username = body.username.clone();
-        row.redirect_uri = body.redirect_uri.clone();
-        row.account_id = body.account_id.as_ref().map(|a| a.to_string());
-        row.allow_disconnect = i64::from(body.allow_disconnect.unwrap_or(false));
-    })
-    .await?;
+    let new = NewLinkToken {
+        deployment_id: body.deployment_id,
+        category: body.category,
+        owner_name: body.owner_name,
+        username: body.username,
+        redirect_uri: body.redirect_uri,
+        account_id: body.account_id,
+        allow_disconnect: body.allow_disconnect.unwrap_or(false),
+        ..NewLinkToken::for_tenant(body.tenant_id, lifetime as i64)
+    };
+    let issued = issue(&state, new).await?;
     let connect_url = format!("{}/connect?link_token={}", state.base_url, issued.token);
     let response = LinkTokenResponse {
+        id: issued.id,
         link_token: issued.token,
         expires_at: rfc3339(issued.expires_at),
         connect_url,
@@ -67,38 +69,81 @@ pub(super) async fn create(
     Ok((StatusCode::CREATED, Json(response)))
 }
 
+#[utoipa::path(delete, path = "/link-tokens/{id}", tag = "sessions", operation_id = "revoke_link_token", params(("id" = String, Path, description = "`id` from POST /link-token")), security(("api_key" = [])),
+    responses((status = 204, description = "Revoked: the token answers 401 revoked_link_token from now on"),
+        (status = 404, description = "unknown_link_token", body = plugboard_shared::ErrorBody)))]
+pub(super) async fn revoke(
+    State(state): State<AppState>,
+    _backend: Backend,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    if !link_tokens::revoke(&state.pool, &id, clock::now()).await? {
+        return Err(ErrorCode::UnknownLinkToken.error(format!("no link token {id:?}")));
+    }
+    tracing::info!(link_token_id = %id, "link token revoked");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What a new link token is bound to and allows.
+pub struct NewLinkToken {
+    pub tenant_id: TenantId,
+    pub lifetime_secs: i64,
+    pub deployment_id: Option<DeploymentId>,
+    pub category: Option<String>,
+    pub owner_name: Option<String>,
+    pub username: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub account_id: Option<AccountId>,
+    pub allow_disconnect: bool,
+}
+
+impl NewLinkToken {
+    /// A token for `tenant_id` that lives `lifetime_secs`, with nothing else set.
+    pub fn for_tenant(tenant_id: TenantId, lifetime_secs: i64) -> Self {
+        Self {
+            tenant_id,
+            lifetime_secs,
+            deployment_id: None,
+            category: None,
+            owner_name: None,
+            username: None,
+            redirect_uri: None,
+            account_id: None,
+            allow_disconnect: false,
+        }
+    }
+}
+
 /// A stored link token, in clear for the one answer that carries it.
 pub struct Issued {
+    pub id: String,
     pub token: String,
     pub expires_at: i64,
 }
 
-/// Stores a new token for `tenant_id`; `fill` sets the optional fields.
-pub async fn issue(
-    state: &AppState,
-    tenant_id: &TenantId,
-    lifetime_secs: i64,
-    fill: impl FnOnce(&mut LinkTokenRow),
-) -> ApiResult<Issued> {
+/// Stores a new token; only its hash is kept.
+pub async fn issue(state: &AppState, new: NewLinkToken) -> ApiResult<Issued> {
     let token = random_token("lt_");
+    let id = random_token("ltk_");
     let now = clock::now();
-    let mut row = LinkTokenRow {
+    let row = LinkTokenRow {
+        id: Some(id.clone()),
         token_hash: token_hash(&token),
-        tenant_id: tenant_id.to_string(),
-        deployment_id: None,
-        category: None,
-        owner_name: None,
-        username: None,
-        redirect_uri: None,
+        tenant_id: new.tenant_id,
+        deployment_id: new.deployment_id,
+        category: new.category,
+        owner_name: new.owner_name,
+        username: new.username,
+        redirect_uri: new.redirect_uri,
         created_at: now,
-        expires_at: now + lifetime_secs,
+        expires_at: now + new.lifetime_secs,
         revoked_at: None,
-        account_id: None,
-        allow_disconnect: 0,
+        account_id: new.account_id,
+        allow_disconnect: i64::from(new.allow_disconnect),
     };
-    fill(&mut row);
     link_tokens::insert(&state.pool, &row).await?;
     Ok(Issued {
+        id,
         token,
         expires_at: row.expires_at,
     })
@@ -107,10 +152,9 @@ pub async fn issue(
 /// A token may re-authorize only its own tenant's account.
 async fn check_reconnect(state: &AppState, account_id: &AccountId, tenant_id: &TenantId) -> ApiResult<()> {
     match accounts::find(&state.pool, account_id).await? {
-        Some(row) if row.tenant_id != tenant_id.as_str() => Err(ApiError::conflict(
-            "account_conflict",
-            format!("account {account_id} belongs to another tenant"),
-        )),
+        Some(row) if &row.tenant_id != tenant_id => {
+            Err(ErrorCode::AccountConflict.error(format!("account {account_id} belongs to another tenant")))
+        }
         _ => Ok(()),
     }
 }
@@ -118,9 +162,6 @@ async fn check_reconnect(state: &AppState, account_id: &AccountId, tenant_id: &T
 fn check_redirect_uri(uri: &str) -> ApiResult<()> {
     match url::Url::parse(uri) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
-        _ => Err(ApiError::bad_request(
-            "invalid_redirect_uri",
-            "redirect_uri must be an absolute http(s) URL",
-        )),
+        _ => Err(ErrorCode::InvalidRedirectUri.error("redirect_uri must be an absolute http(s) URL")),
     }
 }

@@ -1,25 +1,30 @@
 //! Neutral monogram logos for providers whose catalog entry names no logo file: a
 //! rounded square with the initials, its colour derived from the key.
 
-use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use plugboard_shared::AppKey;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::error::{ApiError, ApiResult};
+use super::extract::Path;
+use crate::error::{ApiResult, ErrorCode};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/logos/monogram/{file}", get(monogram))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(monogram))
 }
 
-async fn monogram(State(state): State<AppState>, Path(file): Path<String>) -> ApiResult<Response> {
+/// `file` is `<app key>.svg`.
+#[utoipa::path(get, path = "/logos/monogram/{file}", tag = "assets", params(("file" = String, Path, description = "`<app key>.svg`")),
+    responses((status = 200, description = "The app's monogram", content_type = "image/svg+xml"),
+        (status = 404, description = "unknown_app", body = plugboard_shared::ErrorBody)))]
+pub(super) async fn monogram(State(state): State<AppState>, Path(file): Path<String>) -> ApiResult<Response> {
     let key = file.strip_suffix(".svg").map(AppKey::parse).and_then(Result::ok);
     let def = key
         .and_then(|key| state.catalog.get(&key))
-        .ok_or_else(|| ApiError::not_found("unknown_app", "no such app in the catalog"))?;
+        .ok_or_else(|| ErrorCode::UnknownApp.error("no such app in the catalog"))?;
     let mut response = svg(&initials(&def.name), hue(def.key.as_str())).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));

@@ -1,21 +1,33 @@
-//! Merges each resource's router and adds the layers. Widget endpoints get CORS for the
-//! configured host origins only; static files (loader, wasm, see assets.rs) are public and
-//! carry no credentials, so any page may fetch them.
+//! The HTTP surface. Every route is declared once, by its handler's `#[utoipa::path]`
+//! in an `OpenApiRouter`, so `/openapi.json` lists exactly the routes the router serves
+//! (a test below keeps it that way). This module only merges each resource's router and
+//! adds the layers: CORS for the widget's host origins, rate limits for routes that take
+//! no credential, body size and time limits, HSTS, and JSON answers for every miss.
 
-use axum::Router;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Router};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::config::Mode;
-use crate::error::ApiError;
+use crate::error::ErrorCode;
+use crate::limits;
 use crate::state::AppState;
 
 mod accounts;
 mod assets;
 mod callback_page;
+pub mod extract;
 mod health;
 mod hosted;
 pub mod link_tokens;
@@ -25,8 +37,48 @@ mod openapi;
 pub mod sandbox;
 mod webhook_events;
 mod widget;
+mod widget_connect;
+
+/// The JSON API's bodies are small; anything bigger is a mistake or an attack.
+pub const BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
+    let (routes, document) = api(&state).split_for_parts();
+    let document = Arc::new(openapi::finish(document));
+    let static_files = ServeDir::new(&state.config.server.public_dir);
+    // Browsers that once reached us over https never try http again (RFC 6797).
+    let hsts = state.config.is_https().then(|| {
+        SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        )
+    });
+    routes
+        .fallback_service(
+            tower::ServiceBuilder::new()
+                .layer(CorsLayer::new().allow_origin(Any))
+                .layer(middleware::from_fn(not_found_as_json))
+                .service(static_files),
+        )
+        .method_not_allowed_fallback(|| async {
+            ErrorCode::MethodNotAllowed.error("this path does not take that method")
+        })
+        .layer(Extension(document))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(refuse_large_bodies))
+        .layer(RequestBodyTimeoutLayer::new(state.config.client_timeout()))
+        .layer(tower::util::option_layer(hsts))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                // Path only: query strings carry link tokens, codes and state.
+                tracing::info_span!("http", method = %request.method(), path = %request.uri().path())
+            }),
+        )
+        .with_state(state)
+}
+
+/// Every route of this server, each with its OpenAPI operation.
+pub fn api(state: &AppState) -> OpenApiRouter<AppState> {
     let widget_origins: Vec<HeaderValue> = std::iter::once(state.own_origin.clone())
         .chain(state.allowed_origins.iter().cloned())
         .filter_map(|o| HeaderValue::from_str(&o).ok())
@@ -35,47 +87,77 @@ pub fn router(state: AppState) -> Router {
         .allow_origin(AllowOrigin::list(widget_origins))
         .allow_methods([Method::GET, Method::POST, Method::DELETE])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
-        .max_age(std::time::Duration::from_secs(600));
-    let static_files = ServeDir::new(&state.config.server.public_dir).not_found_service(axum::routing::any(|| async {
-        ApiError::not_found("not_found", "no such path")
-    }));
-
-    let mut app = Router::new()
-        .merge(widget::router().layer(widget_cors))
-        .merge(assets::router(&state.config.server.public_dir).layer(CorsLayer::new().allow_origin(Any)))
-        .merge(link_tokens::router())
+        .max_age(Duration::from_secs(600));
+    let per_address = || middleware::from_fn_with_state(state.clone(), limits::unauthenticated);
+    let mut unauthenticated = OpenApiRouter::new()
         .merge(oauth::router())
-        .merge(accounts::router())
         .merge(hosted::router())
-        .merge(logos::router())
-        .merge(webhook_events::router())
-        .merge(openapi::router())
-        .merge(health::router());
+        .merge(openapi::router());
     if state.config.sandbox_enabled() {
-        app = app.merge(sandbox::router());
+        unauthenticated = unauthenticated.merge(sandbox::router());
     }
     // Only a developer's loopback server mints demo link tokens (see config::Mode).
     if state.config.server.mode == Mode::Development {
-        app = app.merge(hosted::demo_router());
+        unauthenticated = unauthenticated.merge(hosted::demo_router());
     }
-    // Browsers that once reached us over https never try http again (RFC 6797).
-    let hsts = state.config.is_https().then(|| {
-        SetResponseHeaderLayer::if_not_present(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        )
-    });
-    app.fallback_service(
-        tower::ServiceBuilder::new()
-            .layer(CorsLayer::new().allow_origin(Any))
-            .service(static_files),
-    )
-    .layer(tower::util::option_layer(hsts))
-    .layer(
-        TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-            // Path only: query strings carry link tokens, codes and state.
-            tracing::info_span!("http", method = %request.method(), path = %request.uri().path())
-        }),
-    )
-    .with_state(state)
+    // The Integry-style session start is called from host pages (CORS) with no credential
+    // but its hash (rate limited per address).
+    let widget = widget::router()
+        .merge(widget::session_router().route_layer(per_address()))
+        .layer(widget_cors);
+    OpenApiRouter::with_openapi(openapi::base())
+        .merge(widget)
+        .merge(unauthenticated.route_layer(per_address()))
+        .merge(assets::router().layer(CorsLayer::new().allow_origin(Any)))
+        .merge(link_tokens::router())
+        .merge(accounts::router())
+        .merge(logos::router())
+        .merge(webhook_events::router())
+        .merge(health::router())
+}
+
+/// A `Content-Length` over the limit is refused before a byte of the body is read; a
+/// chunked body meets [`DefaultBodyLimit`] when its handler reads it.
+async fn refuse_large_bodies(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > BODY_LIMIT as u64) {
+        return ErrorCode::BodyTooLarge
+            .error(format!("the body is over {} KB", BODY_LIMIT / 1024))
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// Static files answer a miss with the JSON error, like every route.
+async fn not_found_as_json(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() == axum::http::StatusCode::NOT_FOUND {
+        return ErrorCode::NotFound.error("no such path").into_response();
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    /// Routes are added only through `.routes(routes!(…))`, which documents them: a bare
+    /// `.route(…)` or `*_service(…)` would serve a path `/openapi.json` does not list.
+    #[test]
+    fn every_route_is_declared_with_its_operation() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/http");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for forbidden in [".route(\"", ".route_service(", ".nest_service(", ".nest(\""] {
+                assert!(
+                    !text.lines().any(|l| l.contains(forbidden) && !l.contains("forbidden")),
+                    "{} adds a route with {forbidden}: declare it with .routes(routes!(…))",
+                    path.display()
+                );
+            }
+        }
+    }
 }

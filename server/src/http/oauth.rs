@@ -1,18 +1,19 @@
 //! The OAuth 2.0 authorization-code dance with PKCE S256 (RFC 6749, RFC 7636, RFC 9700):
 //! `GET /oauth/start/{attempt_id}` in the popup, `GET /oauth/callback` from the provider.
 
-use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use oauth2::{AuthorizationCode, CsrfToken, PkceCodeChallenge, PkceCodeVerifier};
-use plugboard_shared::{AppKey, FailureReason, TenantId};
+use plugboard_shared::{FailureReason, PopupMessage};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::callback_page::{dead_end, deliver};
+use super::extract::{Path, Query};
 use crate::catalog::ProviderDef;
 use crate::catalog::template::Values;
 use crate::clock;
@@ -30,14 +31,13 @@ const RETURN_PARAM: &str = "plugboard_attempt";
 /// another browser (login CSRF, RFC 9700 §4.7) finds no match.
 const BROWSER_COOKIE: &str = "plugboard_browser";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/oauth/start/{attempt_id}", get(start))
-        .route("/oauth/callback", get(callback))
+/// Opened by the popup and the provider: no credential but the attempt and its state.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(start)).routes(routes!(callback))
 }
 
 #[utoipa::path(get, path = "/oauth/start/{attempt_id}", tag = "oauth", params(("attempt_id" = String, Path)),
-    responses((status = 303, description = "To the provider's authorization page, with state and PKCE S256"), (status = 400, description = "Expired or already used", content_type = "text/html")))]
+    responses((status = 303, description = "To the provider's authorization page, with state and PKCE S256"), (status = 400, description = "Expired or already used (an HTML page: the popup shows it)", content_type = "text/html")))]
 pub(super) async fn start(State(state): State<AppState>, jar: CookieJar, Path(attempt_id): Path<String>) -> Response {
     match begin(&state, jar, &attempt_id).await {
         Ok(response) => response,
@@ -94,14 +94,15 @@ async fn begin(state: &AppState, jar: CookieJar, attempt_id: &str) -> anyhow::Re
 }
 
 fn provider<'s>(state: &'s AppState, attempt: &AttemptRow) -> anyhow::Result<&'s ProviderDef> {
-    let key = AppKey::parse(attempt.app.clone())?;
     state
         .catalog
-        .get(&key)
-        .ok_or_else(|| anyhow::anyhow!("app {key} left the catalog"))
+        .get(&attempt.app)
+        .ok_or_else(|| anyhow::anyhow!("app {} left the catalog", attempt.app))
 }
 
-#[derive(Debug, Deserialize)]
+/// What the provider sends back (RFC 6749 §4.1.2, RFC 9207).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct CallbackQuery {
     state: Option<String>,
     code: Option<String>,
@@ -110,8 +111,8 @@ pub(super) struct CallbackQuery {
     iss: Option<String>,
 }
 
-#[utoipa::path(get, path = "/oauth/callback", tag = "oauth",
-    responses((status = 200, description = "A page that posts the result to the opener and closes", content_type = "text/html"), (status = 303, description = "Redirect mode (the attempt has a return_to): back to return_to with plugboard_attempt=<attempt_id> added to its query; read the outcome with GET /widget/attempts/{attempt_id}"), (status = 400, description = "Unknown, expired or replayed state, or another browser", content_type = "text/html")))]
+#[utoipa::path(get, path = "/oauth/callback", tag = "oauth", params(CallbackQuery),
+    responses((status = 200, description = "A page that posts the result to the opener and closes", content_type = "text/html"), (status = 303, description = "Redirect mode (the attempt has a return_to): back to return_to with plugboard_attempt=<attempt_id> added to its query; read the outcome with GET /widget/attempts/{attempt_id}"), (status = 400, description = "Unknown, expired or replayed state, or another browser", content_type = "text/html"), (status = 503, description = "The database did not answer", content_type = "text/html")))]
 pub(super) async fn callback(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -119,25 +120,27 @@ pub(super) async fn callback(
 ) -> Response {
     let attempt = match find_attempt(&state, &jar, &query).await {
         Ok(attempt) => attempt,
-        Err(text) => return dead_end(StatusCode::BAD_REQUEST, text),
+        Err(Refusal::Stale(text)) => return dead_end(StatusCode::BAD_REQUEST, text),
+        Err(Refusal::Broken(err)) => {
+            tracing::error!(error = %err, "oauth callback could not read its attempt");
+            return dead_end(StatusCode::SERVICE_UNAVAILABLE, ON_OUR_SIDE);
+        }
     };
     let finished = finish(&state, &attempt, query).await;
     if let Err(err) = &finished {
         tracing::error!(error = %format!("{err:#}"), "oauth callback failed");
         // The attempt is claimed and will not finish: say so to whoever asks for it.
-        if let Ok(app) = AppKey::parse(attempt.app.clone()) {
-            let message = "something went wrong on our side; try again".to_owned();
-            let recorded = connect::fail(
-                &state,
-                &attempt.attempt_id,
-                &app,
-                FailureReason::ProviderError,
-                Some(message),
-            )
-            .await;
-            if let Err(err) = recorded {
-                tracing::error!(error = %err, "attempt outcome not recorded");
-            }
+        let message = "something went wrong on our side; try again".to_owned();
+        let recorded = connect::fail(
+            &state,
+            &attempt.attempt_id,
+            &attempt.app,
+            FailureReason::ProviderError,
+            Some(message),
+        )
+        .await;
+        if let Err(err) = recorded {
+            tracing::error!(error = %err, "attempt outcome not recorded");
         }
     }
     if let Some(return_to) = &attempt.return_to {
@@ -145,11 +148,17 @@ pub(super) async fn callback(
     }
     match finished {
         Ok(message) => deliver(&message, &attempt.origin),
-        Err(_) => dead_end(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong on our side. Close this window and try again.",
-        ),
+        Err(_) => dead_end(StatusCode::INTERNAL_SERVER_ERROR, ON_OUR_SIDE),
     }
+}
+
+const ON_OUR_SIDE: &str = "Something went wrong on our side. Close this window and try again.";
+
+/// Why a callback found no attempt to finish: the person's (a stale or replayed link),
+/// or ours (the database did not answer), which the page must not blame on them.
+enum Refusal {
+    Stale(&'static str),
+    Broken(sqlx::Error),
 }
 
 /// Redirect mode: the whole page went to the provider, so instead of the popup page the
@@ -173,36 +182,34 @@ fn back_to(return_to: &str, attempt_id: &str) -> Response {
 }
 
 /// The attempt this callback answers, claimed so that no replay can finish it again.
-async fn find_attempt(state: &AppState, jar: &CookieJar, query: &CallbackQuery) -> Result<AttemptRow, &'static str> {
-    const STALE: &str = "This sign-in has expired or was already used. Close this window and try again.";
+async fn find_attempt(state: &AppState, jar: &CookieJar, query: &CallbackQuery) -> Result<AttemptRow, Refusal> {
+    const STALE: Refusal =
+        Refusal::Stale("This sign-in has expired or was already used. Close this window and try again.");
     let state_token = query
         .state
         .as_deref()
-        .ok_or("The provider did not return a state parameter.")?;
+        .ok_or(Refusal::Stale("The provider did not return a state parameter."))?;
     let attempt = attempts::find_by_state(&state.pool, &token_hash(state_token))
         .await
-        .ok()
-        .flatten()
+        .map_err(Refusal::Broken)?
         .ok_or(STALE)?;
     let browser = jar.get(BROWSER_COOKIE).map(|c| token_hash(c.value()));
     if browser.is_none() || browser != attempt.browser_hash {
-        return Err("This sign-in was started in another browser. Start again from the app.");
+        return Err(Refusal::Stale(
+            "This sign-in was started in another browser. Start again from the app.",
+        ));
     }
-    if attempt.expires_at <= clock::now()
-        || !attempts::claim(&state.pool, &attempt.attempt_id, clock::now())
-            .await
-            .unwrap_or(false)
-    {
+    if attempt.expires_at <= clock::now() {
         return Err(STALE);
     }
-    Ok(attempt)
+    match attempts::claim(&state.pool, &attempt.attempt_id, clock::now()).await {
+        Ok(true) => Ok(attempt),
+        Ok(false) => Err(STALE),
+        Err(err) => Err(Refusal::Broken(err)),
+    }
 }
 
-async fn finish(
-    state: &AppState,
-    attempt: &AttemptRow,
-    query: CallbackQuery,
-) -> ApiResult<plugboard_shared::PopupMessage> {
+async fn finish(state: &AppState, attempt: &AttemptRow, query: CallbackQuery) -> ApiResult<PopupMessage> {
     let def = provider(state, attempt)?;
     let fail = |reason, message: String| connect::fail(state, &attempt.attempt_id, &def.key, reason, Some(message));
     // RFC 9207: a provider that names itself must name the one this attempt went to
@@ -247,12 +254,11 @@ async fn finish(
     };
     // The typed values (a subdomain…) go with the credentials: later calls need them.
     let (credentials, expires_at) = credentials_from(&token, inputs);
-    let tenant_id = TenantId::parse(attempt.tenant_id.clone())?;
     let connection = Connection {
         attempt_id: &attempt.attempt_id,
-        tenant_id: &tenant_id,
+        tenant_id: &attempt.tenant_id,
         app: def,
-        account_id: attempt.account_id.as_deref(),
+        account_id: attempt.account_id.as_ref(),
     };
     match connect::complete(state, &connection, credentials, expires_at).await {
         // The person reached the provider as someone already connected: an ordinary

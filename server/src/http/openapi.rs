@@ -1,48 +1,64 @@
-//! `GET /openapi.json`: the OpenAPI 3.1 document, generated from the handlers'
-//! annotations and the shared types, so it cannot drift from the code.
+//! `GET /openapi.json`: the OpenAPI 3.1 document. Each route is declared once, with its
+//! handler's `#[utoipa::path]`, in an `OpenApiRouter` (see `mod.rs`); the document is what
+//! that router collected, plus what every operation shares: the bearer schemes, the
+//! error answers any route can give, and the list of error codes.
 
-use axum::routing::get;
-use axum::{Json, Router};
+use std::sync::Arc;
+
+use axum::Extension;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::extract::Json;
+use crate::error::ErrorCode;
 use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Plugboard", description = "Link tokens, the connect widget's API, and verified integrated accounts."),
-    paths(
-        super::link_tokens::create,
-        super::widget::start_session,
-        super::widget::session_info,
-        super::widget::list_apps,
-        super::widget::connect_app,
-        super::widget::attempt_outcome,
-        super::widget::disconnect,
-        super::oauth::start,
-        super::oauth::callback,
-        super::hosted::connect_page,
-        super::accounts::list,
-        super::accounts::show,
-        super::accounts::remove,
-        super::accounts::verify_again,
-        super::accounts::credentials,
-        super::accounts::audit_log,
-        super::webhook_events::recent,
-        super::health::live,
-        super::health::ready,
+    info(
+        title = "Plugboard",
+        description = "Link tokens, the connect widget's API, and verified integrated accounts."
     ),
-    components(schemas(plugboard_shared::PopupMessage, plugboard_shared::AuthorizationEvent, plugboard_shared::FailureEvent)),
-    modifiers(&BearerSchemes)
+    components(schemas(
+        plugboard_shared::PopupMessage,
+        plugboard_shared::AuthorizationEvent,
+        plugboard_shared::FailureEvent,
+        plugboard_shared::ErrorBody
+    ))
 )]
 struct ApiDoc;
 
-/// Both credentials travel as `Authorization: Bearer …`.
-struct BearerSchemes;
+/// The document's starting point; routes add their paths to it.
+pub fn base() -> Document {
+    ApiDoc::openapi()
+}
 
-impl Modify for BearerSchemes {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(document))
+}
+
+#[utoipa::path(get, path = "/openapi.json", tag = "meta",
+    responses((status = 200, description = "This document (OpenAPI 3.1)")))]
+pub(super) async fn document(Extension(document): Extension<Arc<Document>>) -> Json<Arc<Document>> {
+    Json(document)
+}
+
+/// Completes the collected document; see the module comment.
+pub fn finish(mut document: Document) -> Document {
+    SharedAnswers.modify(&mut document);
+    document
+}
+
+struct SharedAnswers;
+
+impl Modify for SharedAnswers {
+    fn modify(&self, document: &mut Document) {
+        let components = document.components.get_or_insert_with(Default::default);
         for (name, what) in [
             ("api_key", "A backend API key"),
             ("link_token", "A link token from POST /link-token"),
@@ -53,10 +69,80 @@ impl Modify for BearerSchemes {
                 .build();
             components.add_security_scheme(name, SecurityScheme::Http(scheme));
         }
+        list_error_codes(components);
+        for item in document.paths.paths.values_mut() {
+            for operation in operations(item) {
+                add_shared_errors(operation);
+            }
+        }
     }
 }
 
-pub fn router() -> Router<AppState> {
-    let document = ApiDoc::openapi();
-    Router::new().route("/openapi.json", get(move || async move { Json(document.clone()) }))
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// `ErrorDetail.code` is one of [`ErrorCode::ALL`], each described.
+fn list_error_codes(components: &mut utoipa::openapi::Components) {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    let described: String = ErrorCode::ALL
+        .iter()
+        .map(|c| format!("\n- `{}` ({}): {}", c.as_str(), c.status().as_u16(), c.meaning()))
+        .collect();
+    let code = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(ErrorCode::ALL.iter().map(|c| c.as_str())))
+        .description(Some(format!("Stable, snake_case:{described}")));
+    if let Some(RefOr::T(Schema::Object(detail))) = components.schemas.get_mut("ErrorDetail") {
+        detail
+            .properties
+            .insert("code".into(), RefOr::T(Schema::Object(code.build())));
+    }
+}
+
+/// Answers any operation can give, unless it documents its own: a malformed request,
+/// missing or wrong credentials (when it takes any), a body over the limit, a rate limit,
+/// and our own failure; every one is the JSON error body.
+fn add_shared_errors(operation: &mut Operation) {
+    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    let mut shared = vec![
+        ("400", "Invalid input: see the error code"),
+        ("413", "body_too_large"),
+        ("429", "rate_limited: wait Retry-After seconds"),
+        ("500", "internal"),
+    ];
+    if secured {
+        shared.push((
+            "401",
+            "missing_credentials, or an unknown, expired or revoked credential",
+        ));
+    }
+    for (status, description) in shared {
+        operation
+            .responses
+            .responses
+            .entry(status.into())
+            .or_insert_with(|| error_response(description));
+    }
+}
+
+fn error_response(description: &str) -> RefOr<Response> {
+    let content = Content::new(Some(Ref::from_schema_name("ErrorBody")));
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/json", content)
+            .build(),
+    )
 }

@@ -5,18 +5,21 @@
 //! Codes and tokens are self-contained and signed with a key derived from the master key,
 //! so any instance can check them; only redeemed codes are written down.
 
-use axum::extract::{Query, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Form, Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use super::callback_page::escape_text;
+use super::extract::{Form, Query};
 use crate::clock;
 use crate::crypto::{hmac_raw, token_hash};
 use crate::db::is_unique_violation;
@@ -36,17 +39,20 @@ pub const CC_SECRET: &str = "sandbox-secret";
 /// The password basic auth accepts, with any username.
 pub const BASIC_PASSWORD: &str = "sandbox";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sandbox/oauth/authorize", get(login_page).post(decide))
-        .route("/sandbox/oauth/token", axum::routing::post(token))
-        .route("/sandbox/oauth/revoke", axum::routing::post(revoke))
-        .route("/sandbox/api/me", get(me))
-        .route("/sandbox/stats", get(stats))
+/// The sandbox plays a third-party provider: its routes take that provider's credentials
+/// (or none), never ours.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login_page, decide))
+        .routes(routes!(token))
+        .routes(routes!(revoke))
+        .routes(routes!(me))
+        .routes(routes!(stats))
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-struct AuthorizeParams {
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
+pub(super) struct AuthorizeParams {
     client_id: String,
     redirect_uri: String,
     state: String,
@@ -111,7 +117,9 @@ fn check_request(state: &AppState, params: &AuthorizeParams) -> Result<(), &'sta
     Ok(())
 }
 
-async fn login_page(State(state): State<AppState>, Query(params): Query<AuthorizeParams>) -> Response {
+#[utoipa::path(get, path = "/sandbox/oauth/authorize", tag = "sandbox", operation_id = "sandbox_login_page", params(AuthorizeParams),
+    responses((status = 200, description = "The sandbox's login page", content_type = "text/html"), (status = 400, description = "An invalid authorization request", content_type = "text/html")))]
+pub(super) async fn login_page(State(state): State<AppState>, Query(params): Query<AuthorizeParams>) -> Response {
     if let Err(text) = check_request(&state, &params) {
         return (
             StatusCode::BAD_REQUEST,
@@ -143,8 +151,8 @@ async fn login_page(State(state): State<AppState>, Query(params): Query<Authoriz
     .into_response()
 }
 
-#[derive(Debug, Deserialize)]
-struct Decision {
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(super) struct Decision {
     #[serde(flatten)]
     params: AuthorizeParams,
     #[serde(default)]
@@ -154,7 +162,9 @@ struct Decision {
     decision: String,
 }
 
-async fn decide(State(state): State<AppState>, Form(form): Form<Decision>) -> Response {
+#[utoipa::path(post, path = "/sandbox/oauth/authorize", tag = "sandbox", operation_id = "sandbox_decide", request_body(content = Decision, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 303, description = "Back to the client's redirect_uri with a code or an error")))]
+pub(super) async fn decide(State(state): State<AppState>, Form(form): Form<Decision>) -> Response {
     let params = &form.params;
     if let Err(text) = check_request(&state, params) {
         return (
@@ -164,7 +174,9 @@ async fn decide(State(state): State<AppState>, Form(form): Form<Decision>) -> Re
             .into_response();
     }
     let iss = format!("{}/sandbox", state.base_url);
-    let mut target = url::Url::parse(&params.redirect_uri).expect("checked above");
+    let Ok(mut target) = url::Url::parse(&params.redirect_uri) else {
+        return (StatusCode::BAD_REQUEST, Html("<p>Invalid redirect_uri</p>")).into_response();
+    };
     {
         let mut query = target.query_pairs_mut();
         if form.decision != "allow" {
@@ -188,8 +200,8 @@ async fn decide(State(state): State<AppState>, Form(form): Form<Decision>) -> Re
     Redirect::to(target.as_str()).into_response()
 }
 
-#[derive(Debug, Deserialize)]
-struct TokenForm {
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(super) struct TokenForm {
     grant_type: String,
     code: Option<String>,
     redirect_uri: Option<String>,
@@ -207,7 +219,9 @@ fn token_error(error: &str, description: &str) -> Response {
         .into_response()
 }
 
-async fn token(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<TokenForm>) -> Response {
+#[utoipa::path(post, path = "/sandbox/oauth/token", tag = "sandbox", operation_id = "sandbox_token", request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "RFC 6749 token response"), (status = 400, description = "RFC 6749 error response"), (status = 401, description = "invalid_client")))]
+pub(super) async fn token(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<TokenForm>) -> Response {
     if form.grant_type == "client_credentials" {
         return client_credentials_grant(&state, &headers, &form);
     }
@@ -284,9 +298,8 @@ fn form_decode(text: &str) -> String {
 
 /// Our own server, as the sandbox's registered client for the code grant.
 fn client_authenticated(state: &AppState, headers: &HeaderMap, form: &TokenForm) -> bool {
-    let expected = state
-        .deployments
-        .credentials(&plugboard_shared::AppKey::parse("sandbox-crm").expect("valid"));
+    let crm = plugboard_shared::AppKey::parse(crate::catalog::SANDBOX_APPS[0]);
+    let expected = crm.ok().and_then(|app| state.deployments.credentials(&app));
     let Some(secret) = expected.and_then(|c| expose(&c.client_secret)) else {
         return false;
     };
@@ -318,14 +331,17 @@ async fn redeem_code(state: &AppState, form: &TokenForm) -> Result<String, &'sta
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct MeQuery {
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct MeQuery {
     workspace: Option<String>,
 }
 
 /// The protected call: accepts sandbox access tokens, `sk_sandbox_<name>` API keys, and
 /// basic auth with the password [`BASIC_PASSWORD`].
-async fn me(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<MeQuery>) -> Response {
+#[utoipa::path(get, path = "/sandbox/api/me", tag = "sandbox", operation_id = "sandbox_me", params(MeQuery),
+    responses((status = 200, description = "Who the credentials belong to"), (status = 401, description = "Rejected credentials")))]
+pub(super) async fn me(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<MeQuery>) -> Response {
     let authorization = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -377,7 +393,9 @@ async fn bump(state: &AppState, name: &str) {
     }
 }
 
-async fn stats(State(state): State<AppState>) -> Response {
+#[utoipa::path(get, path = "/sandbox/stats", tag = "sandbox", operation_id = "sandbox_stats",
+    responses((status = 200, description = "Counters tests assert on (refreshes, revocations)")))]
+pub(super) async fn stats(State(state): State<AppState>) -> Response {
     let rows: Vec<(String, i64)> = sqlx::query_as("SELECT name, value FROM sandbox_counters")
         .fetch_all(&state.pool)
         .await
@@ -385,13 +403,15 @@ async fn stats(State(state): State<AppState>) -> Response {
     Json(rows.into_iter().collect::<std::collections::BTreeMap<_, _>>()).into_response()
 }
 
-#[derive(Debug, Deserialize)]
-struct RevokeForm {
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(super) struct RevokeForm {
     token: String,
 }
 
 /// RFC 7009: always 200, whether or not the token was known.
-async fn revoke(State(state): State<AppState>, Form(form): Form<RevokeForm>) -> Response {
+#[utoipa::path(post, path = "/sandbox/oauth/revoke", tag = "sandbox", operation_id = "sandbox_revoke", request_body(content = RevokeForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "Revoked, or never known")))]
+pub(super) async fn revoke(State(state): State<AppState>, Form(form): Form<RevokeForm>) -> Response {
     let sql = "INSERT INTO sandbox_revoked_tokens (token_hash, revoked_at) VALUES ($1, $2) ON CONFLICT DO NOTHING";
     let _ = sqlx::query(sql)
         .bind(token_hash(&form.token))

@@ -1,7 +1,9 @@
 //! Connect attempts. Each step is a conditional UPDATE, so a replayed popup start or a
 //! replayed callback finds nothing to update, on one instance or many.
 
-use crate::db::Pool;
+use plugboard_shared::{AccountId, AppKey, AttemptOutcome, ConnectResult, ResultPayload, TenantId};
+
+use crate::db::{Conn, Pool};
 
 /// How long a person has to finish an attempt (RFC 9700 §2.1.1: short-lived, single-use).
 pub const ATTEMPT_LIFETIME_SECS: i64 = 10 * 60;
@@ -9,8 +11,8 @@ pub const ATTEMPT_LIFETIME_SECS: i64 = 10 * 60;
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AttemptRow {
     pub attempt_id: String,
-    pub tenant_id: String,
-    pub app: String,
+    pub tenant_id: TenantId,
+    pub app: AppKey,
     pub origin: String,
     pub state_hash: Option<String>,
     pub pkce_verifier: Option<String>,
@@ -19,24 +21,38 @@ pub struct AttemptRow {
     pub expires_at: i64,
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
-    pub result: Option<String>,
+    pub result: Option<ConnectResult>,
+    /// JSON of the [`ResultPayload`], written with `result`.
     pub payload: Option<String>,
     /// JSON object of non-secret form values (see `catalog::ProviderDef::fields`).
     pub inputs: Option<String>,
     /// The account this attempt re-authorizes or creates with the host's id.
-    pub account_id: Option<String>,
+    pub account_id: Option<AccountId>,
     /// Redirect mode: where the callback sends the browser instead of the popup page.
     pub return_to: Option<String>,
+}
+
+impl AttemptRow {
+    /// Pending, or how it ended (what the popup message said).
+    pub fn outcome(&self) -> anyhow::Result<AttemptOutcome> {
+        Ok(match (self.result, &self.payload) {
+            (Some(result), Some(payload)) => AttemptOutcome::Complete {
+                result,
+                payload: serde_json::from_str::<ResultPayload>(payload)?,
+            },
+            _ => AttemptOutcome::Pending,
+        })
+    }
 }
 
 /// A new attempt of `tenant_id` at `app`, run from a page of `origin`.
 pub struct NewAttempt<'a> {
     pub attempt_id: &'a str,
-    pub tenant_id: &'a str,
-    pub app: &'a str,
+    pub tenant_id: &'a TenantId,
+    pub app: &'a AppKey,
     pub origin: &'a str,
     pub inputs: Option<&'a str>,
-    pub account_id: Option<&'a str>,
+    pub account_id: Option<&'a AccountId>,
     pub return_to: Option<&'a str>,
 }
 
@@ -112,12 +128,17 @@ pub async fn claim(pool: &Pool, attempt_id: &str, now: i64) -> sqlx::Result<bool
 }
 
 /// Records how the attempt ended, for `GET /widget/attempts/{id}`.
-pub async fn record_outcome(pool: &Pool, attempt_id: &str, result: &str, payload: &str) -> sqlx::Result<()> {
+pub async fn record_outcome(
+    conn: &mut Conn,
+    attempt_id: &str,
+    result: ConnectResult,
+    payload: &ResultPayload,
+) -> anyhow::Result<()> {
     sqlx::query("UPDATE connect_attempts SET result = $1, payload = $2 WHERE attempt_id = $3")
         .bind(result)
-        .bind(payload)
+        .bind(serde_json::to_string(payload)?)
         .bind(attempt_id)
-        .execute(pool)
+        .execute(conn)
         .await?;
     Ok(())
 }

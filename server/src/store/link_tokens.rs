@@ -1,12 +1,16 @@
-//! Link tokens, stored by hash.
+//! Link tokens, stored by hash; the public `id` names one for revocation.
+
+use plugboard_shared::{AccountId, DeploymentId, TenantId};
 
 use crate::db::Pool;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LinkTokenRow {
+    /// `ltk_…`: safe to show and log, unlike the token.
+    pub id: Option<String>,
     pub token_hash: String,
-    pub tenant_id: String,
-    pub deployment_id: Option<String>,
+    pub tenant_id: TenantId,
+    pub deployment_id: Option<DeploymentId>,
     pub category: Option<String>,
     pub owner_name: Option<String>,
     pub username: Option<String>,
@@ -15,7 +19,7 @@ pub struct LinkTokenRow {
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
     /// Reconnect / update mode (see `LinkTokenRequest::account_id`).
-    pub account_id: Option<String>,
+    pub account_id: Option<AccountId>,
     /// 1 when the person may disconnect accounts from the widget.
     pub allow_disconnect: i64,
 }
@@ -29,10 +33,11 @@ impl LinkTokenRow {
 
 pub async fn insert(pool: &Pool, row: &LinkTokenRow) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO link_tokens (token_hash, tenant_id, deployment_id, category, owner_name, username, \
+        "INSERT INTO link_tokens (id, token_hash, tenant_id, deployment_id, category, owner_name, username, \
          redirect_uri, created_at, expires_at, revoked_at, account_id, allow_disconnect) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
+    .bind(&row.id)
     .bind(&row.token_hash)
     .bind(&row.tenant_id)
     .bind(&row.deployment_id)
@@ -55,4 +60,14 @@ pub async fn find(pool: &Pool, token_hash: &str) -> sqlx::Result<Option<LinkToke
         .bind(token_hash)
         .fetch_optional(pool)
         .await
+}
+
+/// Revokes the token with this public id; `false` when there is none.
+pub async fn revoke(pool: &Pool, id: &str, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE link_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -1,10 +1,11 @@
 //! The audit log of an account: every verification, refresh and credentials read, with
 //! its outcome and timing. Never a secret.
 
+use plugboard_shared::AccountId;
 use serde::Serialize;
 
 use crate::clock::{self, rfc3339};
-use crate::db::Pool;
+use crate::db::{Conn, Pool};
 
 /// One entry, as `GET /integrated-accounts/{id}/logs` shows it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -29,7 +30,7 @@ pub struct Event<'a> {
     pub detail: Option<&'a str>,
 }
 
-pub async fn record(pool: &Pool, account_id: &str, event: Event<'_>) -> sqlx::Result<()> {
+pub async fn record(conn: &mut Conn, account_id: &AccountId, event: Event<'_>) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO account_logs (account_id, at, action, outcome, status_code, latency_ms, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -41,7 +42,7 @@ pub async fn record(pool: &Pool, account_id: &str, event: Event<'_>) -> sqlx::Re
     .bind(event.status_code.map(i64::from))
     .bind(event.started.elapsed().as_millis() as i64)
     .bind(event.detail)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(())
 }
@@ -49,7 +50,7 @@ pub async fn record(pool: &Pool, account_id: &str, event: Event<'_>) -> sqlx::Re
 type Row = (i64, String, String, Option<i64>, i64, Option<String>);
 
 /// The newest `limit` entries, newest first.
-pub async fn list(pool: &Pool, account_id: &str, limit: i64) -> sqlx::Result<Vec<LogEntry>> {
+pub async fn list(pool: &Pool, account_id: &AccountId, limit: i64) -> sqlx::Result<Vec<LogEntry>> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT at, action, outcome, status_code, latency_ms, detail FROM account_logs \
          WHERE account_id = $1 ORDER BY log_id DESC LIMIT $2",
@@ -71,10 +72,10 @@ pub async fn list(pool: &Pool, account_id: &str, limit: i64) -> sqlx::Result<Vec
         .collect())
 }
 
-pub async fn delete_for(pool: &Pool, account_id: &str) -> sqlx::Result<()> {
+pub async fn delete_for(conn: &mut Conn, account_id: &AccountId) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM account_logs WHERE account_id = $1")
         .bind(account_id)
-        .execute(pool)
+        .execute(conn)
         .await?;
     Ok(())
 }

@@ -1,22 +1,22 @@
 //! The webhook outbox: events, one delivery per endpoint, and the log of every try.
 
+use plugboard_shared::AccountId;
 use serde::Serialize;
 
 use crate::clock::{self, rfc3339};
-use crate::db::Pool;
+use crate::db::{Conn, Pool};
 
-/// Writes `event` and a due delivery for each endpoint, in one transaction: an event is
-/// either fully queued or not at all.
+/// Writes `event` and a due delivery for each endpoint, in the caller's transaction: the
+/// event is queued with the account change it reports, or neither is stored.
 pub async fn enqueue(
-    pool: &Pool,
+    conn: &mut Conn,
     event_id: &str,
     event_type: &str,
-    account_id: &str,
+    account_id: &AccountId,
     payload: &str,
     endpoints: &[String],
 ) -> sqlx::Result<()> {
     let now = clock::now();
-    let mut tx = pool.begin().await?;
     sqlx::query(
         "INSERT INTO webhook_events (event_id, event_type, account_id, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -25,7 +25,7 @@ pub async fn enqueue(
     .bind(account_id)
     .bind(payload)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     for endpoint in endpoints {
         sqlx::query(
@@ -34,10 +34,10 @@ pub async fn enqueue(
         .bind(event_id)
         .bind(endpoint)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// A delivery that is due, with its event.
@@ -186,7 +186,9 @@ pub async fn recent(pool: &Pool, limit: i64) -> sqlx::Result<Vec<EventView>> {
             last_status: status,
             last_error: error,
         };
-        events.last_mut().expect("pushed above").deliveries.push(delivery);
+        if let Some(event) = events.last_mut() {
+            event.deliveries.push(delivery);
+        }
     }
     Ok(events)
 }

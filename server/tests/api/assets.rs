@@ -146,5 +146,5 @@ async fn unknown_bundle_files_are_json_404s_without_caching() {
     let (status, headers, body) = get(&app, "/pkg/plugboard_widget-ffffffffff_bg.wasm", Some("br")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(header(&headers, &CACHE_CONTROL), None);
-    assert!(body.contains("not_found"), "{body}");
+    assert!(body.contains("unknown_file"), "{body}");
 }

@@ -74,7 +74,8 @@ async fn active_deployments_are_listed_and_inactive_ones_are_not() {
         .send()
         .await
         .unwrap();
-    assert_error(unknown, StatusCode::NOT_FOUND, "unknown_deployment").await;
+    // One code, one status: an unknown deployment is bad input wherever it is named.
+    assert_error(unknown, StatusCode::BAD_REQUEST, "unknown_deployment").await;
 }
 
 #[tokio::test]

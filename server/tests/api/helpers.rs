@@ -78,6 +78,8 @@ async fn start(
         // Production mode (the binary's default) with the sandbox asked for explicitly, so
         // every flow test also proves production mode works.
         ("PLUGBOARD_SERVER_SANDBOX", "true".to_owned()),
+        // Every scripted browser comes from 127.0.0.1; limits.rs tests the limits.
+        ("PLUGBOARD_LIMITS_UNAUTHENTICATED_PER_MINUTE", "100000".to_owned()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -145,6 +147,20 @@ impl TestApp {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_sources(Some(&self.config_file), &env).unwrap()
+    }
+
+    /// The server's database, for tests that look at or break what is stored.
+    pub async fn db(&self) -> plugboard_server::db::Pool {
+        plugboard_server::db::connect(&self.database_url).await.unwrap()
+    }
+
+    /// How many rows `table` holds.
+    pub async fn count(&self, table: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.db().await)
+            .await
+            .unwrap();
+        n
     }
 
     /// GET `path` as the host backend (API key) and read the JSON answer.

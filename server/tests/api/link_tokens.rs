@@ -1,5 +1,6 @@
 //! `POST /link-token`: the host backend opens a session for one tenant.
 
+use plugboard_shared::LinkTokenResponse;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -138,4 +139,51 @@ async fn the_token_lists_the_sandbox_apps_and_its_session() {
     let session: plugboard_shared::SessionInfo = app.widget_json(token, "/widget/session").await;
     assert_eq!(session.tenant_id.as_str(), "t");
     assert_eq!(session.redirect_uri.as_deref(), Some("https://app.example.com/done"));
+}
+
+#[tokio::test]
+async fn a_revoked_link_token_stops_working_at_once() {
+    let app = spawn_app().await;
+    let issued: LinkTokenResponse = app
+        .post_link_token(json!({"tenant_id": "t"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(issued.id.starts_with("ltk_") && !issued.link_token.contains(&issued.id));
+    let revoke = |id: String| {
+        let (api, url) = (app.api.clone(), app.url(&format!("/link-tokens/{id}")));
+        async move { api.delete(url).bearer_auth(API_KEY).send().await.unwrap() }
+    };
+    // Only the host's backend may revoke.
+    let response = app
+        .api
+        .delete(app.url(&format!("/link-tokens/{}", issued.id)))
+        .bearer_auth(&issued.link_token)
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::UNAUTHORIZED, "invalid_api_key").await;
+    assert_eq!(app.app_names(&issued.link_token, "").await.len(), 5, "still valid");
+
+    assert_eq!(revoke(issued.id.clone()).await.status(), StatusCode::NO_CONTENT);
+    let response = app
+        .api
+        .get(app.url("/widget/apps"))
+        .bearer_auth(&issued.link_token)
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::UNAUTHORIZED, "revoked_link_token").await;
+    assert_eq!(
+        revoke(issued.id).await.status(),
+        StatusCode::NO_CONTENT,
+        "revoking twice is harmless"
+    );
+    assert_error(
+        revoke("ltk_nope".into()).await,
+        StatusCode::NOT_FOUND,
+        "unknown_link_token",
+    )
+    .await;
 }

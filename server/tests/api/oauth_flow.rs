@@ -192,7 +192,8 @@ async fn a_reconnect_link_re_authorizes_the_same_account_or_creates_the_hosts_id
             serde_json::json!({"fields": {"api_key": "sk_sandbox_x"}}),
         )
         .await;
-    crate::helpers::assert_error(wrong_app, StatusCode::BAD_REQUEST, "wrong_app").await;
+    // The same fact as the widget's Reconnect on another app's account: one code.
+    crate::helpers::assert_error(wrong_app, StatusCode::CONFLICT, "app_mismatch").await;
 
     // A host-chosen id for a new account.
     let body: serde_json::Value = token_for(

@@ -157,3 +157,69 @@ initial_backoff_secs = 1
             .all(|e| e["deliveries"][0]["delivered_at"].is_string())
     );
 }
+
+/// The outbox row is written in the transaction of the change it reports: when it cannot
+/// be written, the change is not kept either, so no event is ever lost to a crash or a
+/// failed write between the two.
+#[tokio::test]
+async fn a_failed_outbox_write_keeps_neither_the_change_nor_its_event() {
+    let app = spawn_app_with(&format!(
+        "[webhooks]\nendpoints = [\"http://127.0.0.1:9/hook\"]\nsecret = \"{SECRET}\"\n"
+    ))
+    .await
+    .unwrap();
+    let token = app.link_token("t").await;
+    let kept = connect(&app, &token, "kept").await;
+    let events = app.count("webhook_events").await;
+    assert_eq!(events, 1, "account.created for the kept account");
+
+    let db = app.db().await;
+    let break_outbox = "ALTER TABLE webhook_deliveries RENAME TO webhook_deliveries_broken";
+    sqlx::query(break_outbox).execute(&db).await.unwrap();
+    // account.created and account.verification_failed: the new accounts are not stored.
+    for key in ["sk_sandbox_lost", "not-a-sandbox-key"] {
+        let response = app
+            .connect(&token, "sandbox-hr", serde_json::json!({"fields": {"api_key": key}}))
+            .await;
+        crate::helpers::assert_error(response, StatusCode::INTERNAL_SERVER_ERROR, "internal").await;
+    }
+    // account.deleted: the account stays, its tokens still live at the provider.
+    let response = app
+        .api
+        .delete(app.url(&format!("/integrated-accounts/{kept}")))
+        .bearer_auth(API_KEY)
+        .send()
+        .await
+        .unwrap();
+    crate::helpers::assert_error(response, StatusCode::INTERNAL_SERVER_ERROR, "internal").await;
+    let repair = "ALTER TABLE webhook_deliveries_broken RENAME TO webhook_deliveries";
+    sqlx::query(repair).execute(&db).await.unwrap();
+
+    let listed = app.accounts("tenant_id=t").await;
+    let ids: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [kept.as_str()], "only the account stored before the outage");
+    assert_eq!(app.count("webhook_events").await, events, "and only its event");
+    let stats: Value = app
+        .api
+        .get(app.url("/sandbox/stats"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(stats.get("revocations").is_none(), "nothing was revoked: {stats}");
+    let credentials = app
+        .api
+        .get(app.url(&format!("/integrated-accounts/{kept}/credentials")))
+        .bearer_auth(API_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(credentials.status(), StatusCode::OK);
+}
