@@ -14,7 +14,10 @@ const USAGE: &str = "usage: plugboard [--config FILE] [--dev] [serve | api-key c
 
 #[tokio::main]
 async fn main() {
+    use std::io::IsTerminal;
     tracing_subscriber::fmt()
+        // Colour codes only for a person at a terminal, not in files or a log collector.
+        .with_ansi(std::io::stdout().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "plugboard_server=info,tower_http=warn".into()),

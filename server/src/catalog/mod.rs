@@ -159,6 +159,16 @@ mod tests {
             "{base}auth_mode = \"oauth2\"\nauthorization_url = \"http://x/a\"\ntoken_url = \"https://x/t\"\nverify = {{ url = \"https://x/me\", identity = \"/id\" }}"
         ));
         assert!(format!("{err:#}").contains("https"), "{err:#}");
+        // A developer's identity provider on this machine may be plain http.
+        for local in ["http://localhost:9000", "http://127.0.0.1", "http://[::1]:8443"] {
+            let ok = format!(
+                "{base}auth_mode = \"oauth2\"\nauthorization_url = \"{local}/a\"\ntoken_url = \"{local}/t\"\nverify = {{ url = \"{local}/me\", identity = \"/id\" }}"
+            );
+            assert!(
+                Catalog::load(&[toml::from_str(&ok).unwrap()], false, "http://x").is_ok(),
+                "{local}"
+            );
+        }
         let err = bad(&format!(
             "{base}auth_mode = \"api_key\"\nfields = [{{ name = \"api_key\", label = \"Key\" }}]\nverify = {{ url = \"https://{{region}}.x/me\", identity = \"/id\" }}"
         ));

@@ -193,7 +193,8 @@ impl ProviderDef {
     }
 
     /// A URL must parse once its placeholders hold sample values, and be https unless it
-    /// points at this server (the sandbox).
+    /// points at this server (the sandbox) or at a loopback host (a developer's own
+    /// identity provider): anything else would carry codes and tokens in the clear.
     fn check_url(&self, field: &str, url: Option<&str>, allow_http: bool) -> anyhow::Result<()> {
         let url = url.with_context(|| format!("{field} is required for {:?}", self.auth_mode))?;
         let samples: Values = template::placeholders(url)
@@ -202,8 +203,9 @@ impl ProviderDef {
             .collect();
         let filled = template::fill(url, &samples).map_err(|n| anyhow::anyhow!("{field}: bad placeholder {n}"))?;
         let parsed = url::Url::parse(&filled).with_context(|| format!("{field} {url:?} is not a URL"))?;
-        if parsed.scheme() != "https" && !(allow_http && parsed.scheme() == "http") {
-            bail!("{field} {url:?} must use https");
+        let local = allow_http || crate::config::is_loopback_host(&parsed);
+        if parsed.scheme() != "https" && !(local && parsed.scheme() == "http") {
+            bail!("{field} {url:?} must use https (http only for localhost, 127.0.0.0/8 or [::1])");
         }
         Ok(())
     }

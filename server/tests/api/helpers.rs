@@ -124,6 +124,20 @@ async fn database(dir: &std::path::Path) -> (String, Option<std::path::PathBuf>)
 }
 
 impl TestApp {
+    /// Drives a `plugboard` process that listens at `base` on `database_url`, with the same
+    /// helpers as an in-process server (restart does not apply).
+    pub fn for_process(base: String, database_url: String, dir: tempfile::TempDir) -> TestApp {
+        TestApp {
+            base,
+            db_file: None,
+            config_file: dir.path().join("plugboard.toml"),
+            database_url,
+            server: tokio::spawn(async {}),
+            api: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
     /// Stops the server (its background workers with it) and boots a new one on the
     /// same database, as a deploy or a crash would.
     pub async fn restart(&mut self) {

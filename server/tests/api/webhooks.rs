@@ -18,7 +18,7 @@ const SECRET: &str = "whsec_test";
 type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
 
 /// A receiver on `listener` that records every request and answers 200.
-fn receive_on(listener: tokio::net::TcpListener) -> Received {
+pub fn receive_on(listener: tokio::net::TcpListener) -> Received {
     let received = Received::default();
     let store = received.clone();
     let app = Router::new().route(
