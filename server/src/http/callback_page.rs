@@ -25,6 +25,12 @@ pub fn deliver(message: &PopupMessage, target_origin: &str) -> Response {
             "The connection did not complete. You can close this window.",
         ),
     };
+    let (Some(message), Some(target)) = (script_json(message), script_json(&target_origin)) else {
+        return dead_end(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong on our side. Close this window and try again.",
+        );
+    };
     let nonce = random_token("");
     let body = format!(
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>{title}</title>\
@@ -32,9 +38,7 @@ pub fn deliver(message: &PopupMessage, target_origin: &str) -> Response {
          <body style=\"font:16px system-ui,sans-serif;margin:3rem;text-align:center\"><h1>{title}</h1><p>{text}</p>\
          <script type=\"application/json\" id=\"message\">{message}</script>\
          <script type=\"application/json\" id=\"target\">{target}</script>\
-         <script nonce=\"{nonce}\">{SCRIPT}</script></body></html>",
-        message = script_json(message),
-        target = script_json(&target_origin),
+         <script nonce=\"{nonce}\">{SCRIPT}</script></body></html>"
     );
     page(StatusCode::OK, body, &nonce)
 }
@@ -66,10 +70,10 @@ fn page(status: StatusCode, body: String, nonce: &str) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_str(&csp).expect("ascii"),
-    );
+    // The nonce is URL-safe base64, so the policy is always a valid header; were it not,
+    // the strictest policy (no script at all) would go out instead.
+    let csp = HeaderValue::try_from(csp).unwrap_or(HeaderValue::from_static("default-src 'none'"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
@@ -77,14 +81,15 @@ fn page(status: StatusCode, body: String, nonce: &str) -> Response {
 }
 
 /// JSON that is safe inside `<script type="application/json">`.
-fn script_json(value: &impl serde::Serialize) -> String {
-    serde_json::to_string(value)
-        .expect("plain data serializes")
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+fn script_json(value: &impl serde::Serialize) -> Option<String> {
+    let json = serde_json::to_string(value).ok()?;
+    Some(
+        json.replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026")
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029"),
+    )
 }
 
 /// Text that is safe between HTML tags.
@@ -109,7 +114,7 @@ mod tests {
             reason: FailureReason::ProviderError,
             message: Some("</script><script>alert(1)</script>".into()),
         });
-        let json = script_json(&PopupMessage::new("att_1", ConnectResult::Error, payload));
+        let json = script_json(&PopupMessage::new("att_1", ConnectResult::Error, payload)).unwrap();
         assert!(!json.contains('<') && !json.contains('>'));
         let back: PopupMessage = serde_json::from_str(&json).unwrap();
         let ResultPayload::Failure(failure) = back.payload else {

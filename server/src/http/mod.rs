@@ -57,13 +57,10 @@ pub fn router(state: AppState) -> Router {
         .fallback_service(
             tower::ServiceBuilder::new()
                 .layer(CorsLayer::new().allow_origin(Any))
-                .layer(middleware::from_fn(not_found_as_json))
                 .service(static_files),
         )
-        .method_not_allowed_fallback(|| async {
-            ErrorCode::MethodNotAllowed.error("this path does not take that method")
-        })
         .layer(Extension(document))
+        .layer(middleware::from_fn(bare_misses_as_json))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(refuse_large_bodies))
         .layer(RequestBodyTimeoutLayer::new(state.config.client_timeout()))
@@ -132,13 +129,29 @@ async fn refuse_large_bodies(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// Static files answer a miss with the JSON error, like every route.
-async fn not_found_as_json(request: Request, next: Next) -> Response {
+/// The router's own misses (no such path or file, a method the path does not take) come
+/// back as the JSON error, like every route's. Done here, outside the routes' layers, so a
+/// CORS preflight is still answered by CORS before it could count as a wrong method.
+async fn bare_misses_as_json(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    if response.status() == axum::http::StatusCode::NOT_FOUND {
-        return ErrorCode::NotFound.error("no such path").into_response();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let error = match response.status() {
+        _ if is_json => return response,
+        axum::http::StatusCode::NOT_FOUND => ErrorCode::NotFound.error("no such path"),
+        axum::http::StatusCode::METHOD_NOT_ALLOWED => {
+            ErrorCode::MethodNotAllowed.error("this path does not take that method")
+        }
+        _ => return response,
+    };
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let mut json = error.into_response();
+    if let Some(allow) = allow {
+        json.headers_mut().insert(header::ALLOW, allow);
     }
-    response
+    json
 }
 
 #[cfg(test)]
