@@ -9,7 +9,6 @@ use axum_extra::headers::Authorization;
 use axum_extra::headers::authorization::Bearer;
 use plugboard_shared::{DeploymentId, TenantId};
 
-use crate::clock;
 use crate::crypto::token_hash;
 use crate::error::{ApiError, ErrorCode};
 use crate::limits::ClientAddr;
@@ -86,7 +85,7 @@ impl FromRequestParts<AppState> for LinkSession {
             let error = ErrorCode::RevokedLinkToken.error("this link token was revoked; ask for a new one");
             return Err(refuse(parts, state, error));
         }
-        if row.expires_at <= clock::now() {
+        if row.expires_at <= state.clock.now() {
             let error = ErrorCode::ExpiredLinkToken.error("this link token has expired; ask for a new one");
             return Err(refuse(parts, state, error));
         }

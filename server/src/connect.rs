@@ -54,6 +54,7 @@ pub async fn complete(
         credentials: &credentials,
         expires_at,
         account_id: connection.account_id,
+        now: state.clock.now(),
     };
     let mut tx = db::begin_write(&state.pool).await?;
     let (row, already_exists) = match accounts::upsert(&mut tx, &state.key, &new).await {

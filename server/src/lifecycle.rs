@@ -8,7 +8,6 @@ use oauth2::RefreshToken;
 use plugboard_shared::{AccountId, AccountStatus};
 
 use crate::catalog::ProviderDef;
-use crate::clock;
 use crate::credentials::Credentials;
 use crate::db;
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -64,7 +63,7 @@ pub async fn reverify(state: &AppState, account_id: &AccountId) -> ApiResult<Acc
     let ok = status == AccountStatus::Verified;
     let mut tx = db::begin_write(&state.pool).await?;
     // Deleted while the provider answered: nothing left to record.
-    if !accounts::set_status(&mut tx, account_id, status, ok).await? {
+    if !accounts::set_status(&mut tx, account_id, status, ok, state.clock.now()).await? {
         return Err(unknown(account_id));
     }
     let event = Event {
@@ -74,7 +73,7 @@ pub async fn reverify(state: &AppState, account_id: &AccountId) -> ApiResult<Acc
         started,
         detail,
     };
-    logs::record(&mut tx, account_id, event).await?;
+    logs::record(&mut tx, account_id, event, state.clock.now()).await?;
     let row = accounts::find(&mut *tx, account_id)
         .await?
         .ok_or_else(|| unknown(account_id))?;
@@ -99,7 +98,13 @@ pub async fn fresh_credentials(state: &AppState, account_id: &AccountId) -> ApiR
         started,
         detail: None,
     };
-    logs::record(&mut *state.pool.acquire().await?, &row.account_id, event).await?;
+    logs::record(
+        &mut *state.pool.acquire().await?,
+        &row.account_id,
+        event,
+        state.clock.now(),
+    )
+    .await?;
     Ok((row, credentials))
 }
 
@@ -119,10 +124,10 @@ pub async fn ensure_fresh(
             return Err(needs_reauth());
         }
         // Fresh enough, or renewed by someone else since we first looked.
-        if !needs_refresh(&loaded, margin_secs) || loaded.row.expires_at != seen_expiry {
+        if !needs_refresh(&loaded, state.clock.now(), margin_secs) || loaded.row.expires_at != seen_expiry {
             return Ok((loaded.row, loaded.credentials));
         }
-        let now = clock::now();
+        let now = state.clock.now();
         if accounts::take_refresh_lease(&state.pool, &loaded.row.account_id, now, now + LEASE_SECS).await? {
             // Someone may have refreshed between our read and our lease: read again.
             let current = load(state, account_id).await?;
@@ -146,8 +151,8 @@ fn needs_reauth() -> ApiError {
     ErrorCode::NeedsReauth.error("the provider refused to renew this account; connect it again")
 }
 
-fn needs_refresh(loaded: &Loaded<'_>, margin_secs: i64) -> bool {
-    let expiring = loaded.row.expires_at.is_some_and(|at| at <= clock::now() + margin_secs);
+fn needs_refresh(loaded: &Loaded<'_>, now: i64, margin_secs: i64) -> bool {
+    let expiring = loaded.row.expires_at.is_some_and(|at| at <= now + margin_secs);
     expiring && loaded.def.refresh && loaded.credentials.refresh_token.is_some()
 }
 
@@ -164,13 +169,22 @@ async fn refresh(state: &AppState, loaded: &Loaded<'_>) -> ApiResult<()> {
         .await;
     match result {
         Ok(token) => {
-            let (mut credentials, expires_at) = credentials_from(&token, loaded.credentials.fields.clone());
+            let (mut credentials, expires_at) =
+                credentials_from(&token, loaded.credentials.fields.clone(), state.clock.now());
             // Providers that do not rotate refresh tokens omit them from the answer.
             credentials.refresh_token = credentials
                 .refresh_token
                 .or_else(|| loaded.credentials.refresh_token.clone());
             let mut tx = db::begin_write(&state.pool).await?;
-            accounts::store_refreshed(&mut tx, &state.key, account_id, &credentials, expires_at).await?;
+            accounts::store_refreshed(
+                &mut tx,
+                &state.key,
+                account_id,
+                &credentials,
+                expires_at,
+                state.clock.now(),
+            )
+            .await?;
             let event = Event {
                 action: "refresh",
                 ok: true,
@@ -178,14 +192,21 @@ async fn refresh(state: &AppState, loaded: &Loaded<'_>) -> ApiResult<()> {
                 started,
                 detail: None,
             };
-            logs::record(&mut tx, account_id, event).await?;
+            logs::record(&mut tx, account_id, event, state.clock.now()).await?;
             tx.commit().await?;
             Ok(())
         }
         Err(err) => {
             let message = token_error_message(&err);
             let mut tx = db::begin_write(&state.pool).await?;
-            accounts::set_status(&mut tx, account_id, AccountStatus::NeedsReauth, false).await?;
+            accounts::set_status(
+                &mut tx,
+                account_id,
+                AccountStatus::NeedsReauth,
+                false,
+                state.clock.now(),
+            )
+            .await?;
             accounts::release_refresh_lease(&mut tx, account_id).await?;
             let event = Event {
                 action: "refresh",
@@ -194,7 +215,7 @@ async fn refresh(state: &AppState, loaded: &Loaded<'_>) -> ApiResult<()> {
                 started,
                 detail: Some(&message),
             };
-            logs::record(&mut tx, account_id, event).await?;
+            logs::record(&mut tx, account_id, event, state.clock.now()).await?;
             let queued = match accounts::find(&mut *tx, account_id).await? {
                 Some(row) => webhooks::queue(&mut tx, state, AccountEvent::NeedsReauth, &row.to_api()).await?,
                 None => false,

@@ -55,7 +55,10 @@ async fn run() -> anyhow::Result<()> {
                 _ => bail!("{USAGE}"),
             };
             let pool = db::connect(&config.server.database_url).await?;
-            println!("{}", api_keys::create(&pool, label).await?);
+            println!(
+                "{}",
+                api_keys::create(&pool, label, plugboard_server::clock::system_now()).await?
+            );
             eprintln!("Store this key now: Plugboard keeps only its hash.");
             Ok(())
         }
@@ -118,7 +121,7 @@ async fn development_api_key(server: &Server) -> anyhow::Result<Option<String>> 
     if api_keys::count(&state.pool).await? > 0 {
         return Ok(None);
     }
-    let key = api_keys::create(&state.pool, "development").await?;
+    let key = api_keys::create(&state.pool, "development", state.clock.now()).await?;
     std::fs::create_dir_all(&dir)?;
     plugboard_server::startup::write_private(&file, &key)?;
     Ok(Some(key))

@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use crate::clock;
 use crate::lifecycle::{ensure_fresh, reverify};
 use crate::state::AppState;
 use crate::store::accounts;
@@ -29,7 +28,7 @@ pub async fn run(state: AppState) {
 }
 
 async fn pass(state: &AppState) -> anyhow::Result<()> {
-    let now = clock::now();
+    let now = state.clock.now();
     let stale_before = now - state.config.server.reverify_after;
     let due = accounts::due_for_maintenance(&state.pool, now + BACKGROUND_MARGIN_SECS, stale_before, BATCH).await?;
     for due in due {

@@ -10,7 +10,6 @@ use oauth2::{
 
 use crate::catalog::template::{self, Values};
 use crate::catalog::{ProviderDef, TokenAuth};
-use crate::clock;
 use crate::credentials::Credentials;
 use crate::deployments::expose;
 use crate::state::AppState;
@@ -57,7 +56,8 @@ pub fn scopes(def: &ProviderDef) -> Vec<Scope> {
 }
 
 /// What a token endpoint answered, as stored credentials and an expiry.
-pub fn credentials_from(token: &impl TokenResponse, fields: Values) -> (Credentials, Option<i64>) {
+/// `now` is the server clock's, so an expiry is in the same time as every check of it.
+pub fn credentials_from(token: &impl TokenResponse, fields: Values, now: i64) -> (Credentials, Option<i64>) {
     let credentials = Credentials {
         access_token: Some(token.access_token().secret().clone()),
         refresh_token: token.refresh_token().map(|t| t.secret().clone()),
@@ -66,10 +66,7 @@ pub fn credentials_from(token: &impl TokenResponse, fields: Values) -> (Credenti
             .map(|s| s.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" ")),
         fields,
     };
-    (
-        credentials,
-        token.expires_in().map(|d| clock::now() + d.as_secs() as i64),
-    )
+    (credentials, token.expires_in().map(|d| now + d.as_secs() as i64))
 }
 
 /// A message for the person when a token endpoint said no, without provider internals.
@@ -105,7 +102,7 @@ pub async fn client_credentials(
         .request_async(&state.http)
         .await
     {
-        Ok(token) => Ok(credentials_from(&token, fields)),
+        Ok(token) => Ok(credentials_from(&token, fields, state.clock.now())),
         Err(err) => {
             tracing::info!(app = %def.key, "client-credentials grant refused");
             Err(token_error_message(&err))

@@ -9,6 +9,7 @@ use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 
 use crate::catalog::Catalog;
+use crate::clock::Clock;
 use crate::config::{Config, Mode};
 use crate::crypto::{MasterKey, random_key, token_hash};
 use crate::deployments::Deployments;
@@ -55,6 +56,7 @@ impl Server {
             own_origin: config.own_origin(),
             webhook_wakeup: tokio::sync::Notify::new(),
             limits: Limits::new(&config.limits, &config.server.trusted_proxies),
+            clock: Clock::default(),
             allowed_origins: config.allowed_origins(),
             base_url,
             catalog,

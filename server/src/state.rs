@@ -4,6 +4,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::MasterKey;
 use crate::db::Pool;
@@ -34,6 +35,8 @@ pub struct Inner {
     pub webhook_wakeup: tokio::sync::Notify,
     /// Rate limits of this instance.
     pub limits: Limits,
+    /// The time every expiry and retry is measured by (tests move it).
+    pub clock: Clock,
 }
 
 impl AppState {

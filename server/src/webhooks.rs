@@ -12,7 +12,7 @@ use plugboard_shared::IntegratedAccount;
 use secrecy::ExposeSecret;
 use serde_json::json;
 
-use crate::clock::{self, rfc3339};
+use crate::clock::rfc3339;
 use crate::crypto::{hmac_hex, random_token};
 use crate::db::Conn;
 use crate::state::AppState;
@@ -61,7 +61,7 @@ pub async fn queue(
     let payload = json!({
         "id": event_id,
         "type": event.name(),
-        "created_at": rfc3339(clock::now()),
+        "created_at": rfc3339(state.clock.now()),
         "data": { "account": account },
     });
     webhooks::enqueue(
@@ -71,6 +71,7 @@ pub async fn queue(
         &account.account_id,
         &payload.to_string(),
         endpoints,
+        state.clock.now(),
     )
     .await?;
     Ok(true)
@@ -95,7 +96,7 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
 /// (for retries and for deliveries queued by other instances).
 pub async fn run_worker(state: AppState) {
     loop {
-        match webhooks::lease_due(&state.pool, 20, LEASE_SECS).await {
+        match webhooks::lease_due(&state.pool, 20, LEASE_SECS, state.clock.now()).await {
             Ok(due) if !due.is_empty() => {
                 for delivery in due {
                     deliver(&state, delivery).await;
@@ -126,7 +127,7 @@ async fn deliver(state: &AppState, delivery: DueDelivery) {
         .header("plugboard-event-id", &delivery.event_id)
         .header(
             "plugboard-signature",
-            signature(&secret, clock::now(), &delivery.payload),
+            signature(&secret, state.clock.now(), &delivery.payload),
         )
         .body(delivery.payload.clone())
         .send()
@@ -141,14 +142,14 @@ async fn deliver(state: &AppState, delivery: DueDelivery) {
     };
     let retry_at = error
         .is_some()
-        .then(|| clock::now() + backoff(state, delivery.attempts) as i64);
+        .then(|| state.clock.now() + backoff(state, delivery.attempts) as i64);
     let outcome = Try {
         status_code,
         error: error.as_deref(),
         latency_ms: started.elapsed().as_millis() as i64,
         retry_at,
     };
-    if let Err(err) = webhooks::record_try(&state.pool, delivery.delivery_id, &outcome).await {
+    if let Err(err) = webhooks::record_try(&state.pool, delivery.delivery_id, &outcome, state.clock.now()).await {
         tracing::warn!(error = %err, "webhook try not recorded; it will be retried after its lease");
     }
 }

@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 
 use super::extract::{Json, Path};
 use crate::auth::Backend;
-use crate::clock::{self, rfc3339};
+use crate::clock::rfc3339;
 use crate::crypto::{random_token, token_hash};
 use crate::error::{ApiResult, ErrorCode};
 use crate::state::AppState;
@@ -77,7 +77,7 @@ pub(super) async fn revoke(
     _backend: Backend,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    if !link_tokens::revoke(&state.pool, &id, clock::now()).await? {
+    if !link_tokens::revoke(&state.pool, &id, state.clock.now()).await? {
         return Err(ErrorCode::UnknownLinkToken.error(format!("no link token {id:?}")));
     }
     tracing::info!(link_token_id = %id, "link token revoked");
@@ -125,7 +125,7 @@ pub struct Issued {
 pub async fn issue(state: &AppState, new: NewLinkToken) -> ApiResult<Issued> {
     let token = random_token("lt_");
     let id = random_token("ltk_");
-    let now = clock::now();
+    let now = state.clock.now();
     let row = LinkTokenRow {
         id: Some(id.clone()),
         token_hash: token_hash(&token),

@@ -16,7 +16,6 @@ use super::callback_page::{dead_end, deliver};
 use super::extract::{Path, Query};
 use crate::catalog::ProviderDef;
 use crate::catalog::template::Values;
-use crate::clock;
 use crate::connect::{self, Connection};
 use crate::crypto::{random_token, token_hash};
 use crate::error::ApiResult;
@@ -68,7 +67,7 @@ async fn begin(state: &AppState, jar: CookieJar, attempt_id: &str) -> anyhow::Re
         &token_hash(&state_token),
         verifier.secret(),
         &token_hash(&browser),
-        clock::now(),
+        state.clock.now(),
     )
     .await?;
     anyhow::ensure!(started, "attempt already started or expired");
@@ -199,10 +198,10 @@ async fn find_attempt(state: &AppState, jar: &CookieJar, query: &CallbackQuery) 
             "This sign-in was started in another browser. Start again from the app.",
         ));
     }
-    if attempt.expires_at <= clock::now() {
+    if attempt.expires_at <= state.clock.now() {
         return Err(STALE);
     }
-    match attempts::claim(&state.pool, &attempt.attempt_id, clock::now()).await {
+    match attempts::claim(&state.pool, &attempt.attempt_id, state.clock.now()).await {
         Ok(true) => Ok(attempt),
         Ok(false) => Err(STALE),
         Err(err) => Err(Refusal::Broken(err)),
@@ -253,7 +252,7 @@ async fn finish(state: &AppState, attempt: &AttemptRow, query: CallbackQuery) ->
         }
     };
     // The typed values (a subdomain…) go with the credentials: later calls need them.
-    let (credentials, expires_at) = credentials_from(&token, inputs);
+    let (credentials, expires_at) = credentials_from(&token, inputs, state.clock.now());
     let connection = Connection {
         attempt_id: &attempt.attempt_id,
         tenant_id: &attempt.tenant_id,

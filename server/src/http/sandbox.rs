@@ -20,7 +20,6 @@ use utoipa_axum::routes;
 
 use super::callback_page::escape_text;
 use super::extract::{Form, Query};
-use crate::clock;
 use crate::crypto::{hmac_raw, token_hash};
 use crate::db::is_unique_violation;
 use crate::deployments::{SANDBOX_CLIENT_ID, expose};
@@ -75,8 +74,8 @@ struct Grant {
 }
 
 impl Grant {
-    fn new(kind: &str, user: &str, lifetime_secs: i64) -> Self {
-        let exp = clock::now() + lifetime_secs;
+    fn new(kind: &str, user: &str, now: i64, lifetime_secs: i64) -> Self {
+        let exp = now + lifetime_secs;
         Self {
             kind: kind.into(),
             user: user.into(),
@@ -102,7 +101,7 @@ fn open(state: &AppState, token: &str, kind: &str) -> Option<Grant> {
         return None;
     }
     let grant: Grant = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(body).ok()?).ok()?;
-    (grant.kind == kind && grant.exp > clock::now()).then_some(grant)
+    (grant.kind == kind && grant.exp > state.clock.now()).then_some(grant)
 }
 
 fn check_request(state: &AppState, params: &AuthorizeParams) -> Result<(), &'static str> {
@@ -192,7 +191,7 @@ pub(super) async fn decide(State(state): State<AppState>, Form(form): Form<Decis
             let grant = Grant {
                 challenge: params.code_challenge.clone(),
                 redirect_uri: params.redirect_uri.clone(),
-                ..Grant::new("code", form.username.trim(), CODE_LIFETIME_SECS)
+                ..Grant::new("code", form.username.trim(), state.clock.now(), CODE_LIFETIME_SECS)
             };
             query.append_pair("code", &sign(&state, &grant));
         }
@@ -252,13 +251,17 @@ pub(super) async fn token(State(state): State<AppState>, headers: HeaderMap, For
 fn access_answer(state: &AppState, user: String, with_refresh: bool) -> Response {
     let lifetime = state.config.server.sandbox_token_lifetime;
     let mut body = json!({
-        "access_token": sign(state, &Grant::new("access", &user, lifetime)),
+        "access_token": sign(state, &Grant::new("access", &user, state.clock.now(), lifetime)),
         "token_type": "Bearer",
         "expires_in": lifetime,
         "scope": "contacts.read profile",
     });
     if with_refresh {
-        body["refresh_token"] = sign(state, &Grant::new("refresh", &user, REFRESH_LIFETIME_SECS)).into();
+        body["refresh_token"] = sign(
+            state,
+            &Grant::new("refresh", &user, state.clock.now(), REFRESH_LIFETIME_SECS),
+        )
+        .into();
     }
     Json(body).into_response()
 }
@@ -322,7 +325,7 @@ async fn redeem_code(state: &AppState, form: &TokenForm) -> Result<String, &'sta
     }
     let used = sqlx::query("INSERT INTO sandbox_used_codes (code_hash, used_at) VALUES ($1, $2)")
         .bind(token_hash(code))
-        .bind(clock::now())
+        .bind(state.clock.now())
         .execute(&state.pool)
         .await;
     match used {
@@ -416,7 +419,7 @@ pub(super) async fn revoke(State(state): State<AppState>, Form(form): Form<Revok
     let sql = "INSERT INTO sandbox_revoked_tokens (token_hash, revoked_at) VALUES ($1, $2) ON CONFLICT DO NOTHING";
     let _ = sqlx::query(sql)
         .bind(token_hash(&form.token))
-        .bind(clock::now())
+        .bind(state.clock.now())
         .execute(&state.pool)
         .await;
     bump(&state, "revocations").await;

@@ -13,7 +13,6 @@ use super::widget::{own_account, session_apps};
 use crate::auth::LinkSession;
 use crate::catalog::ProviderDef;
 use crate::catalog::template::{self, Values};
-use crate::clock;
 use crate::connect::{self, Connection};
 use crate::credentials::Credentials;
 use crate::crypto::random_token;
@@ -69,12 +68,12 @@ pub(super) async fn connect_app(
         account_id: account_id.as_ref(),
         return_to: return_to.as_deref(),
     };
-    attempts::create(&state.pool, &new, clock::now()).await?;
+    attempts::create(&state.pool, &new, state.clock.now()).await?;
     if def.auth_mode == AuthMode::Oauth2 {
         let popup_url = format!("{}/oauth/start/{attempt_id}", state.base_url);
         return Ok(Json(ConnectStarted { attempt_id, popup_url }).into_response());
     }
-    if !attempts::claim(&state.pool, &attempt_id, clock::now()).await? {
+    if !attempts::claim(&state.pool, &attempt_id, state.clock.now()).await? {
         return Err(ErrorCode::AttemptUsed.error("this attempt has already finished"));
     }
     let connection = Connection {

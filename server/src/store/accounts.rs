@@ -3,7 +3,7 @@
 
 use plugboard_shared::{AccountId, AccountStatus, AppKey, IntegratedAccount, TenantId};
 
-use crate::clock::{self, rfc3339};
+use crate::clock::rfc3339;
 use crate::credentials::Credentials;
 use crate::crypto::{MasterKey, random_token};
 use crate::db::{Conn, Pool};
@@ -52,6 +52,8 @@ pub struct NewAccount<'a> {
     /// Reconnect / update mode: update this account whatever its identity, or create
     /// the new account with this id.
     pub account_id: Option<&'a AccountId>,
+    /// When it happened, by the server's clock.
+    pub now: i64,
 }
 
 /// Stores `new` in the caller's transaction (from [`crate::db::begin_write`]), updating the
@@ -102,7 +104,7 @@ fn verified_at(new: &NewAccount<'_>, now: i64) -> Option<i64> {
 
 /// Inserts unless an account of the tenant already has this identity (or this id).
 async fn insert_new(conn: &mut Conn, key: &MasterKey, new: &NewAccount<'_>) -> sqlx::Result<Option<AccountRow>> {
-    let now = clock::now();
+    let now = new.now;
     let account_id = match new.account_id {
         Some(id) => id.clone(),
         None => AccountId::parse(random_token("acc_").chars().take(28).collect::<String>())
@@ -175,7 +177,7 @@ async fn update(
     account_id: &AccountId,
     new: &NewAccount<'_>,
 ) -> sqlx::Result<Option<AccountRow>> {
-    let now = clock::now();
+    let now = new.now;
     sqlx::query_as(
         "UPDATE integrated_accounts SET status = $1, credentials = $2, verified_at = COALESCE($3, verified_at), \
          expires_at = $4, updated_at = $5, identity = COALESCE(NULLIF($6, ''), identity) \
@@ -243,8 +245,8 @@ pub async fn set_status(
     account_id: &AccountId,
     status: AccountStatus,
     verified: bool,
+    now: i64,
 ) -> sqlx::Result<bool> {
-    let now = clock::now();
     let done = sqlx::query(
         "UPDATE integrated_accounts SET status = $1, verified_at = CASE WHEN $2 = 1 THEN $3 ELSE verified_at END, \
          updated_at = $4 WHERE account_id = $5",
@@ -289,6 +291,7 @@ pub async fn store_refreshed(
     account_id: &AccountId,
     credentials: &Credentials,
     expires_at: Option<i64>,
+    now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE integrated_accounts SET credentials = $1, expires_at = $2, updated_at = $3, \
@@ -300,7 +303,7 @@ pub async fn store_refreshed(
             .map_err(|e| sqlx::Error::Encode(e.into()))?,
     )
     .bind(expires_at)
-    .bind(clock::now())
+    .bind(now)
     .bind(account_id)
     .execute(conn)
     .await?;

@@ -1,6 +1,5 @@
 //! Backend API keys created with `plugboard api-key create` (stored hashed).
 
-use crate::clock;
 use crate::crypto::{random_token, token_hash};
 use crate::db::Pool;
 
@@ -18,12 +17,12 @@ pub async fn count(pool: &Pool) -> sqlx::Result<i64> {
 }
 
 /// Creates a key and returns it: the only moment it exists in clear.
-pub async fn create(pool: &Pool, label: &str) -> sqlx::Result<String> {
+pub async fn create(pool: &Pool, label: &str, now: i64) -> sqlx::Result<String> {
     let key = random_token("pb_live_");
     sqlx::query("INSERT INTO api_keys (key_hash, label, created_at) VALUES ($1, $2, $3)")
         .bind(token_hash(&key))
         .bind(label)
-        .bind(clock::now())
+        .bind(now)
         .execute(pool)
         .await?;
     Ok(key)

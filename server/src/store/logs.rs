@@ -4,7 +4,7 @@
 use plugboard_shared::AccountId;
 use serde::Serialize;
 
-use crate::clock::{self, rfc3339};
+use crate::clock::rfc3339;
 use crate::db::{Conn, Pool};
 
 /// One entry, as `GET /integrated-accounts/{id}/logs` shows it.
@@ -30,13 +30,13 @@ pub struct Event<'a> {
     pub detail: Option<&'a str>,
 }
 
-pub async fn record(conn: &mut Conn, account_id: &AccountId, event: Event<'_>) -> sqlx::Result<()> {
+pub async fn record(conn: &mut Conn, account_id: &AccountId, event: Event<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO account_logs (account_id, at, action, outcome, status_code, latency_ms, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(account_id)
-    .bind(clock::now())
+    .bind(now)
     .bind(event.action)
     .bind(if event.ok { "ok" } else { "failed" })
     .bind(event.status_code.map(i64::from))

@@ -3,7 +3,7 @@
 use plugboard_shared::AccountId;
 use serde::Serialize;
 
-use crate::clock::{self, rfc3339};
+use crate::clock::rfc3339;
 use crate::db::{Conn, Pool};
 
 /// Writes `event` and a due delivery for each endpoint, in the caller's transaction: the
@@ -15,8 +15,8 @@ pub async fn enqueue(
     account_id: &AccountId,
     payload: &str,
     endpoints: &[String],
+    now: i64,
 ) -> sqlx::Result<()> {
-    let now = clock::now();
     sqlx::query(
         "INSERT INTO webhook_events (event_id, event_type, account_id, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -52,8 +52,7 @@ pub struct DueDelivery {
 
 /// Leases up to `limit` due deliveries for `lease_secs`; each is taken by one worker,
 /// on whichever instance, because the lease is a conditional UPDATE.
-pub async fn lease_due(pool: &Pool, limit: i64, lease_secs: i64) -> sqlx::Result<Vec<DueDelivery>> {
-    let now = clock::now();
+pub async fn lease_due(pool: &Pool, limit: i64, lease_secs: i64, now: i64) -> sqlx::Result<Vec<DueDelivery>> {
     let candidates: Vec<DueDelivery> = sqlx::query_as(
         "SELECT d.delivery_id, d.endpoint, d.attempts, d.event_id, e.payload FROM webhook_deliveries d \
          JOIN webhook_events e ON e.event_id = d.event_id \
@@ -92,8 +91,7 @@ pub struct Try<'a> {
     pub retry_at: Option<i64>,
 }
 
-pub async fn record_try(pool: &Pool, delivery_id: i64, outcome: &Try<'_>) -> sqlx::Result<()> {
-    let now = clock::now();
+pub async fn record_try(pool: &Pool, delivery_id: i64, outcome: &Try<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms) VALUES ($1, $2, $3, $4, $5)",
     )

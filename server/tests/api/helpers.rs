@@ -20,6 +20,8 @@ pub struct TestApp {
     database_url: String,
     config_file: std::path::PathBuf,
     server: JoinHandle<()>,
+    /// The server's clock: `app.clock.advance(secs)` instead of sleeping for an expiry.
+    pub clock: plugboard_server::clock::Clock,
     /// No cookie store: plays the host backend and the widget's fetches.
     pub api: reqwest::Client,
     _dir: tempfile::TempDir,
@@ -42,13 +44,14 @@ pub async fn spawn_app_env(config_toml: &str, overrides: &[(&str, &str)]) -> any
     let config_file = dir.path().join("plugboard.toml");
     std::fs::write(&config_file, config_toml).unwrap();
     let (database_url, db_file) = database(dir.path()).await;
-    let (base, server) = start(&config_file, &database_url, overrides).await?;
+    let (base, server, clock) = start(&config_file, &database_url, overrides).await?;
     Ok(TestApp {
         base,
         db_file,
         database_url,
         config_file,
         server,
+        clock,
         api: reqwest::Client::new(),
         _dir: dir,
     })
@@ -59,7 +62,7 @@ async fn start(
     config_file: &std::path::Path,
     database_url: &str,
     overrides: &[(&str, &str)],
-) -> anyhow::Result<(String, JoinHandle<()>)> {
+) -> anyhow::Result<(String, JoinHandle<()>, plugboard_server::clock::Clock)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
@@ -93,10 +96,11 @@ async fn start(
     let env: Vec<(String, String)> = env.into_iter().filter(|(k, _)| !unset.contains(&k.as_str())).collect();
     let config = Config::from_sources(Some(config_file), &env)?;
     let server = Server::build_on(config, listener).await?;
+    let clock = server.state.clock.clone();
     let handle = tokio::spawn(async move {
         server.run().await.unwrap();
     });
-    Ok((base, handle))
+    Ok((base, handle, clock))
 }
 
 /// A fresh database per test: a SQLite file, or with `PLUGBOARD_TEST_POSTGRES_URL` set
@@ -133,6 +137,7 @@ impl TestApp {
             config_file: dir.path().join("plugboard.toml"),
             database_url,
             server: tokio::spawn(async {}),
+            clock: Default::default(),
             api: reqwest::Client::new(),
             _dir: dir,
         }
@@ -148,9 +153,12 @@ impl TestApp {
     pub async fn restart_with(&mut self, overrides: &[(&str, &str)]) {
         self.server.abort();
         let _ = (&mut self.server).await;
-        let (base, server) = start(&self.config_file, &self.database_url, overrides).await.unwrap();
+        let (base, server, clock) = start(&self.config_file, &self.database_url, overrides).await.unwrap();
+        // The time the test moved to survives the restart.
+        clock.follow(&self.clock);
         self.base = base;
         self.server = server;
+        self.clock = clock;
     }
 
     /// The server's configuration with `overrides`, for running CLI commands against it.

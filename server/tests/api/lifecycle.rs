@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::{API_KEY, TestApp, assert_error, spawn_app, spawn_app_with};
 
-/// Tokens live 65 s and are refreshed within 60 s of expiry: after 5 s they need it,
-/// and a refreshed one stays fresh for the 5 s the test takes.
-const SHORT_TOKENS: &str = "[server]\nsandbox_token_lifetime = 65\n";
+/// Sandbox tokens live an hour and are refreshed within a minute of expiry: this much
+/// later, they need it.
+const NEARLY_AN_HOUR: i64 = 3600 - 30;
 
 async fn connect_crm(app: &TestApp, tenant: &str, user: &str) -> String {
     let token = app.link_token(tenant).await;
@@ -47,12 +47,12 @@ async fn sandbox_count(app: &TestApp, name: &str) -> i64 {
 
 #[tokio::test]
 async fn fifty_concurrent_reads_of_an_expiring_account_refresh_it_once() {
-    let app = spawn_app_with(SHORT_TOKENS).await.unwrap();
+    let app = spawn_app().await;
     let account = connect_crm(&app, "t", "henry").await;
     let doomed = connect_crm(&app, "t", "refresh-fails").await;
     let path = format!("/integrated-accounts/{account}/credentials");
     let before: Value = backend(&app, reqwest::Method::GET, &path).await.json().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(5100)).await;
+    app.clock.advance(NEARLY_AN_HOUR);
 
     let reads = (0..50).map(|_| backend(&app, reqwest::Method::GET, &path));
     let answers = futures_util::future::join_all(reads).await;
@@ -205,9 +205,11 @@ async fn api_key_credentials_come_back_as_typed() {
 
 #[tokio::test]
 async fn the_background_pass_refreshes_and_verifies_without_a_caller() {
-    let config = "[server]\nsandbox_token_lifetime = 65\nmaintenance_interval = 1\nreverify_after = 1\n";
+    let config = "[server]\nmaintenance_interval = 1\nreverify_after = 600\n";
     let app = spawn_app_with(config).await.unwrap();
     let account = connect_crm(&app, "t", "lena").await;
+    // Its token now expires within the pass's margin, and its verification is stale.
+    app.clock.advance(NEARLY_AN_HOUR);
     let path = format!("/integrated-accounts/{account}/logs");
     let mut actions = Vec::new();
     for _ in 0..100 {

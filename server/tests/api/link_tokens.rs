@@ -106,7 +106,7 @@ async fn widget_calls_need_a_live_token() {
         .json()
         .await
         .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    app.clock.advance(2);
     let response = app
         .api
         .get(app.url("/widget/apps"))
