@@ -4,7 +4,7 @@ import { chromiumLaunchOptions, hostOrigin, hostPort, paths, serverEnvironment, 
 
 /**
  * The real server and Debian's Chromium; a second origin (the "host site") embeds the
- * widget the way a customer's web app does. See DESIGN.md, "Quality bars".
+ * widget the way a customer's web app does. See ARCHITECTURE.md, "Where to add things".
  */
 export default defineConfig({
   testDir: "./tests",

@@ -1,4 +1,4 @@
-// Types for the Plugboard widget (public/widget.js, public/widget.mjs). See DESIGN.md.
+// Types for the Plugboard widget (public/widget.js, public/widget.mjs). See README.md, "Embed the widget".
 
 export type PlugboardOptions =
   | { serverUrl?: string; linkToken: string }

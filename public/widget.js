@@ -124,28 +124,34 @@
     }, function () {});
   };
 
+  // The app list's path for `config`, built here only: the widget asks for exactly this
+  // (its first answer may be the prefetch below). Without a `locale` the server reads the
+  // browser's Accept-Language, the same preference the widget reads from
+  // navigator.languages.
+  function appsPath(config) {
+    var query = [];
+    [["deployment_id", config.deploymentId], ["category", config.category], ["locale", config.locale]].forEach(function (pair) {
+      if (pair[1] != null) query.push(pair[0] + "=" + encodeURIComponent(pair[1]));
+    });
+    return "/widget/apps" + (query.length ? "?" + query.join("&") : "");
+  }
+
   Plugboard.prototype.renderAccountConnectionModal = function (config) {
     if (window.performance && performance.mark) performance.mark("plugboard:render");
     config = config || {};
-    var apps = this._prefetchApps(config);
-    this._call(function (widget) { widget.renderModal(config, apps); });
+    var path = appsPath(config);
+    var apps = this._prefetchApps(path);
+    this._call(function (widget) { widget.renderModal(config, path, apps); });
   };
 
   // The app list is asked for now, while the wasm is still on its way, rather than once the
   // widget runs: the modal opens one round trip sooner. Link tokens only (a signed start
   // must trade its hash for a token first, which the widget does). The widget reads the
   // answer as `{ok, status, text}`, as from its own requests.
-  Plugboard.prototype._prefetchApps = function (config) {
+  Plugboard.prototype._prefetchApps = function (path) {
     var settings = this._settings;
     if (!settings || !settings.linkToken || !window.fetch) return undefined;
-    // Without a `locale` the server reads the browser's Accept-Language, the same
-    // preference the widget reads from navigator.languages.
-    var query = [];
-    [["deployment_id", config.deploymentId], ["category", config.category], ["locale", config.locale]].forEach(function (pair) {
-      if (pair[1] != null) query.push(pair[0] + "=" + encodeURIComponent(pair[1]));
-    });
-    var url = settings.serverUrl + "/widget/apps" + (query.length ? "?" + query.join("&") : "");
-    var answer = fetch(url, { headers: { Authorization: "Bearer " + settings.linkToken } }).then(function (response) {
+    var answer = fetch(settings.serverUrl + path, { headers: { Authorization: "Bearer " + settings.linkToken } }).then(function (response) {
       return response.text().then(function (text) {
         return { ok: response.ok, status: response.status, text: text };
       });
@@ -161,7 +167,8 @@
       if (!element) {
         return report(emitter, "unknown_container", "renderConnectPage: no element with id \"" + elementId + "\".");
       }
-      widget.renderConnectPage(element, config || {});
+      config = config || {};
+      widget.renderConnectPage(element, config, appsPath(config));
     });
   };
 

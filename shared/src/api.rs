@@ -1,4 +1,4 @@
-//! Request and response bodies of the HTTP API (see the table in `DESIGN.md`).
+//! Request and response bodies of the HTTP API (see the README's Backend API table).
 
 use serde::{Deserialize, Serialize};
 

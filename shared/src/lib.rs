@@ -1,7 +1,7 @@
 //! Types that the Plugboard widget (wasm32) and server (native) exchange.
 //!
 //! Everything here is plain data with serde derives: the JSON field names are the public
-//! contract of `DESIGN.md`, so renaming a field here is a breaking change for hosts.
+//! contract hosts code against (README: Backend API, events), so renaming a field here is a breaking change for hosts.
 //! No I/O lives in this crate, so it builds for both targets without features.
 
 pub mod api;

@@ -1,4 +1,4 @@
-//! The widget's side of the HTTP API (`/widget/*` in DESIGN.md). Every call carries the
+//! The widget's side of the HTTP API (`/widget/*` in the README's API table). Every call carries the
 //! link token as a bearer token; IntegryJS-style sessions trade their signed user id for
 //! one on first use.
 //!
@@ -16,6 +16,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
 
+use crate::events::Outcome;
 use crate::options::Start;
 use crate::wire::{self, Fields, FromJs};
 
@@ -54,34 +55,6 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// Which apps to list: the modal config's filters, and the widget's language for the
-/// server's category labels.
-#[derive(Debug, Clone, Default)]
-pub struct AppFilter {
-    pub deployment_id: Option<String>,
-    pub category: Option<String>,
-    pub locale: Option<String>,
-}
-
-impl AppFilter {
-    fn query(&self) -> String {
-        // Pushed, not `join`ed: `join` costs a few hundred bytes of the bundle.
-        let mut query = String::new();
-        let pairs = [
-            ("deployment_id", &self.deployment_id),
-            ("category", &self.category),
-            ("locale", &self.locale),
-        ];
-        for (key, value) in pairs {
-            if let Some(value) = value {
-                let sep = if query.is_empty() { '?' } else { '&' };
-                query.push_str(&format!("{sep}{key}={}", encode(value)));
-            }
-        }
-        query
-    }
-}
-
 pub struct Api {
     server: String,
     start: Start,
@@ -111,12 +84,9 @@ impl Api {
         parse(&self.call("GET", "/widget/session".into(), None).await?)
     }
 
-    /// `prefetched`: the same request, already made by the loader.
-    pub async fn apps(
-        &self,
-        filter: &AppFilter,
-        prefetched: Option<js_sys::Promise>,
-    ) -> Result<Vec<WidgetApp>, ApiError> {
+    /// `path`: `/widget/apps` and its query, as the loader built it; `prefetched`: the
+    /// same request, already made by the loader.
+    pub async fn apps(&self, path: &str, prefetched: Option<js_sys::Promise>) -> Result<Vec<WidgetApp>, ApiError> {
         let text = match prefetched {
             Some(answer) => {
                 let answer = JsFuture::from(answer).await.map_err(|_| self.unreachable())?;
@@ -124,10 +94,7 @@ impl Api {
                 let status = wire::get(&answer, "status").as_f64().unwrap_or(0.0) as u16;
                 answer_of(ok, status, wire::string(&answer, "text").unwrap_or_default())?
             }
-            None => {
-                self.call("GET", format!("/widget/apps{}", filter.query()), None)
-                    .await?
-            }
+            None => self.call("GET", path.to_owned(), None).await?,
         };
         parse(&text)
     }
@@ -169,12 +136,18 @@ impl Api {
         parse(&self.call("DELETE", path, None).await?)
     }
 
-    pub async fn attempt(&self, attempt_id: &str) -> Result<AttemptOutcome, ApiError> {
-        parse(
-            &self
-                .call("GET", format!("/widget/attempts/{}", encode(attempt_id)), None)
-                .await?,
-        )
+    /// How `attempt_id` ended, by the server's record: the one way every path (a closed
+    /// popup, a redirect-mode return) learns an outcome no message brought. `None` while
+    /// pending, or when the server cannot say.
+    pub async fn outcome(&self, attempt_id: &str) -> Option<Outcome> {
+        let text = self
+            .call("GET", format!("/widget/attempts/{}", encode(attempt_id)), None)
+            .await
+            .ok()?;
+        match parse(&text).ok()? {
+            AttemptOutcome::Complete { result, payload } => Some(Outcome { result, payload }),
+            AttemptOutcome::Pending => None,
+        }
     }
 
     async fn connect(&self, app: &str, body: String) -> Result<String, ApiError> {

@@ -8,11 +8,11 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use plugboard_shared::{
-    AttemptOutcome, AuthMode, AuthorizationEvent, ConnectResult, FailureReason, ResultPayload, SessionInfo,
-    WidgetAccount, WidgetApp, names,
+    AuthMode, AuthorizationEvent, ConnectResult, FailureReason, ResultPayload, SessionInfo, WidgetAccount, WidgetApp,
+    names,
 };
 
-use crate::api::{Api, ApiError, AppFilter};
+use crate::api::{Api, ApiError};
 use crate::events::{Emitter, Outcome};
 use crate::i18n::{Strings, fill};
 use crate::popup;
@@ -50,7 +50,8 @@ pub enum Mode {
 pub struct Env {
     pub api: Rc<Api>,
     pub emitter: Emitter,
-    pub filter: AppFilter,
+    /// `/widget/apps` and its query, as the loader built it.
+    pub apps_path: String,
     pub mode: Mode,
     /// False when the host set `userConfig.hideAppConnectionModal`.
     pub show_result: bool,
@@ -112,6 +113,12 @@ impl ConnectFlow {
         }
     }
 
+    /// Whether the view is still on the page: its state is disposed when the host closes
+    /// or destroys it, while a request or a popup may still be on its way back.
+    fn is_mounted(&self) -> bool {
+        self.env.try_with_value(|_| ()).is_some()
+    }
+
     pub fn mode(&self) -> Mode {
         self.env.with_value(|env| env.mode)
     }
@@ -131,13 +138,13 @@ impl ConnectFlow {
     /// First load emits `ready` and marks `plugboard:apps-painted` for `cargo xtask bench`;
     /// later loads only refresh the "Connected" badges.
     pub fn load_apps(self, first: bool) {
-        let (api, filter) = self.env.with_value(|env| (env.api.clone(), env.filter.clone()));
+        let (api, path) = self.env.with_value(|env| (env.api.clone(), env.apps_path.clone()));
         let prefetched = self.env.try_update_value(|env| env.prefetched.take()).flatten();
         let emitter = self.emitter();
         spawn_local(async move {
-            let result = api.apps(&filter, prefetched).await;
-            if self.screen.try_get().is_none() {
-                return; // unmounted while loading
+            let result = api.apps(&path, prefetched).await;
+            if !self.is_mounted() {
+                return;
             }
             match result {
                 Ok(apps) => {
@@ -284,10 +291,9 @@ impl ConnectFlow {
     fn resume(self, attempt_id: String) {
         let (api, emitter) = (self.api(), self.emitter());
         spawn_local(async move {
-            let Ok(AttemptOutcome::Complete { result, payload }) = api.attempt(&attempt_id).await else {
+            let Some(outcome) = api.outcome(&attempt_id).await else {
                 return;
             };
-            let outcome = Outcome { result, payload };
             let app = self.apps.with_untracked(|apps| match apps {
                 Apps::Loaded(apps) => apps.iter().find(|a| a.key.as_str() == outcome.app()).cloned(),
                 _ => None,
@@ -355,9 +361,10 @@ impl ConnectFlow {
     /// disposed) while the popup was open: the host still hears how it ended.
     fn finish(self, emitter: &Emitter, app: WidgetApp, outcome: Outcome) {
         emitter.outcome(&outcome);
-        if self.env.try_with_value(|env| env.popup.take()).is_none() {
-            return; // unmounted meanwhile: the event is all that is left to do
+        if !self.is_mounted() {
+            return; // closed meanwhile: the event is all that is left to do
         }
+        self.env.with_value(|env| env.popup.take());
         if outcome.result != ConnectResult::Error {
             self.load_apps(false);
         }

@@ -23,10 +23,10 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use leptos::prelude::*;
-use plugboard_shared::{AttemptOutcome, names};
+use plugboard_shared::names;
 use wasm_bindgen::prelude::*;
 
-use crate::api::{Api, AppFilter};
+use crate::api::Api;
 use crate::components::{ConnectPage, Modal};
 use crate::events::Emitter;
 use crate::flow::{ConnectFlow, Env, Mode};
@@ -61,21 +61,27 @@ impl PlugboardWidget {
         Ok(Self { shell })
     }
 
-    /// `renderAccountConnectionModal(config)`; `config` may be `undefined`. `apps`: the
-    /// loader's early `GET /widget/apps` (a promise of `{ok, status, text}`), if it made one.
+    /// `renderAccountConnectionModal(config)`; `config` may be `undefined`. `apps_path`:
+    /// the app list's path and query, which only the loader builds. `apps`: the loader's
+    /// early request of it (a promise of `{ok, status, text}`), if it made one.
     #[wasm_bindgen(js_name = renderModal)]
-    pub fn render_modal(&self, config: JsValue, apps: JsValue) -> Result<(), JsError> {
+    pub fn render_modal(&self, config: JsValue, apps_path: String, apps: JsValue) -> Result<(), JsError> {
         let prefetched = apps.dyn_into::<js_sys::Promise>().ok();
         self.shell
-            .open_modal(ModalConfig::from_js(&config), prefetched)
+            .open_modal(ModalConfig::from_js(&config), apps_path, prefetched)
             .map_err(js_error)
     }
 
     /// `renderConnectPage(elementId, config)`, after the loader found the element.
     #[wasm_bindgen(js_name = renderConnectPage)]
-    pub fn render_connect_page(&self, parent: web_sys::Element, config: JsValue) -> Result<(), JsError> {
+    pub fn render_connect_page(
+        &self,
+        parent: web_sys::Element,
+        config: JsValue,
+        apps_path: String,
+    ) -> Result<(), JsError> {
         self.shell
-            .open_page(&parent, ModalConfig::from_js(&config))
+            .open_page(&parent, ModalConfig::from_js(&config), apps_path)
             .map_err(js_error)
     }
 
@@ -114,19 +120,15 @@ impl Shell {
         self: &Rc<Self>,
         mode: Mode,
         config: &ModalConfig,
+        apps_path: String,
         prefetched: Option<js_sys::Promise>,
-        t: &i18n::Strings,
     ) -> Env {
         // Weak: the view owns this closure, and the shell owns the view.
         let shell: Weak<Self> = Rc::downgrade(self);
         Env {
             api: self.api.clone(),
             emitter: self.emitter.clone(),
-            filter: AppFilter {
-                deployment_id: config.deployment_id.clone(),
-                category: config.category.clone(),
-                locale: Some(t.lang.to_owned()),
-            },
+            apps_path,
             mode,
             show_result: !config.hide_result_prompt,
             close: Rc::new(move || {
@@ -156,8 +158,8 @@ impl Shell {
                 };
                 let (api, emitter) = (shell.api.clone(), shell.emitter.clone());
                 leptos::task::spawn_local(async move {
-                    if let Ok(AttemptOutcome::Complete { result, payload }) = api.attempt(&attempt_id).await {
-                        emitter.outcome(&events::Outcome { result, payload });
+                    if let Some(outcome) = api.outcome(&attempt_id).await {
+                        emitter.outcome(&outcome);
                     }
                 });
             },
@@ -165,12 +167,17 @@ impl Shell {
         );
     }
 
-    fn open_modal(self: &Rc<Self>, config: ModalConfig, prefetched: Option<js_sys::Promise>) -> Result<(), JsValue> {
+    fn open_modal(
+        self: &Rc<Self>,
+        config: ModalConfig,
+        apps_path: String,
+        prefetched: Option<js_sys::Promise>,
+    ) -> Result<(), JsValue> {
         if self.destroyed.get() || self.modal.borrow().is_some() {
             return Ok(());
         }
         let t = i18n::pick(config.locale.as_deref());
-        let env = self.env(Mode::Modal, &config, prefetched, t);
+        let env = self.env(Mode::Modal, &config, apps_path, prefetched);
         self.return_focus.replace(focused_element());
         let parent: web_sys::Element = match document().body() {
             Some(body) => body.into(),
@@ -188,12 +195,17 @@ impl Shell {
         Ok(())
     }
 
-    fn open_page(self: &Rc<Self>, parent: &web_sys::Element, config: ModalConfig) -> Result<(), JsValue> {
+    fn open_page(
+        self: &Rc<Self>,
+        parent: &web_sys::Element,
+        config: ModalConfig,
+        apps_path: String,
+    ) -> Result<(), JsValue> {
         if self.destroyed.get() {
             return Ok(());
         }
         let t = i18n::pick(config.locale.as_deref());
-        let env = self.env(Mode::Page, &config, None, t);
+        let env = self.env(Mode::Page, &config, apps_path, None);
         let mount = ShadowMount::new(parent, t.lang, &config.theme, move || {
             let flow = ConnectFlow::new(env, t);
             flow.load_session();

@@ -68,10 +68,10 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
 }
 
 /// `renderAccountConnectionModal(config)`, and `renderConnectPage(elementId, config)`.
+/// Its `deploymentId` and `category` narrow the app list through the path the loader
+/// builds (`appsPath` in public/widget.js).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModalConfig {
-    pub deployment_id: Option<String>,
-    pub category: Option<String>,
     /// `userConfig.hideAppConnectionModal`: the host shows its own success / failure
     /// prompt from the events.
     pub hide_result_prompt: bool,
@@ -88,8 +88,6 @@ impl ModalConfig {
     /// Lenient: a host that passes nothing, `null` or junk gets a modal with defaults.
     pub fn from_js(config: &JsValue) -> Self {
         Self {
-            deployment_id: string(config, "deploymentId"),
-            category: string(config, "category"),
             hide_result_prompt: boolean(&get(config, "userConfig"), "hideAppConnectionModal").unwrap_or(false),
             locale: string(config, "locale"),
             theme: get(config, "theme"),

@@ -1,4 +1,4 @@
-//! The OAuth popup protocol of DESIGN.md: open, wait for the one message, and fall back to
+//! The OAuth popup protocol (ARCHITECTURE.md, "The path of one connection", step 7): open, wait for the one message, and fall back to
 //! the server's attempt outcome when the message never comes.
 
 use std::cell::{Cell, RefCell};
@@ -9,7 +9,7 @@ use leptos::prelude::{
     IntervalHandle, WindowListenerHandle, set_interval_with_handle, set_timeout, window_event_listener_untyped,
 };
 use leptos::task::spawn_local;
-use plugboard_shared::{AttemptOutcome, FailureReason, MESSAGE_SOURCE, PopupMessage};
+use plugboard_shared::{FailureReason, MESSAGE_SOURCE, PopupMessage};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Window};
 
@@ -160,27 +160,20 @@ pub fn watch(popup: Window, attempt_id: String, app: String, api: Rc<Api>, done:
 
 /// The popup is gone without a message we accepted: the server's record decides.
 async fn after_close(watch: Rc<Watch>, api: Rc<Api>, attempt_id: String, app: String) {
-    if let Some(outcome) = stored_outcome(&api, &attempt_id).await {
+    if let Some(outcome) = api.outcome(&attempt_id).await {
         return watch.finish(outcome);
     }
     let (later, api2) = (watch.clone(), api.clone());
     set_timeout(
         move || {
             spawn_local(async move {
-                let outcome = stored_outcome(&api2, &attempt_id).await;
+                let outcome = api2.outcome(&attempt_id).await;
                 let closed = || Outcome::failure(&app, FailureReason::PopupClosed, None);
                 later.finish(outcome.unwrap_or_else(closed));
             })
         },
         LAST_LOOK,
     );
-}
-
-async fn stored_outcome(api: &Api, attempt_id: &str) -> Option<Outcome> {
-    match api.attempt(attempt_id).await {
-        Ok(AttemptOutcome::Complete { result, payload }) => Some(Outcome { result, payload }),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Redirect mode: for browsers where a popup cannot work, the whole page goes to the
 //! provider and comes back with `?plugboard_attempt=…`; the server's record of that
-//! attempt then says how it ended (DESIGN.md, "Popup protocol").
+//! attempt then says how it ended (ARCHITECTURE.md, "The path of one connection").
 
 use leptos::prelude::window;
 use wasm_bindgen::JsValue;

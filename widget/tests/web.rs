@@ -98,7 +98,11 @@ async fn modal_uses_the_loaders_prefetched_app_list() {
     )
     .unwrap();
     widget
-        .render_modal(JsValue::UNDEFINED, js_sys::Promise::resolve(&answer).into())
+        .render_modal(
+            JsValue::UNDEFINED,
+            "/widget/apps?deployment_id=x".into(),
+            js_sys::Promise::resolve(&answer).into(),
+        )
         .unwrap();
     let root = web_sys::window()
         .unwrap()
@@ -138,7 +142,9 @@ async fn modal_opens_and_shows_a_server_error_as_text() {
     let options = js_sys::JSON::parse(r#"{"serverUrl":"http://127.0.0.1:9","linkToken":"lt_test"}"#).unwrap();
     let widget = PlugboardWidget::new(options, emit.as_ref().unchecked_ref::<js_sys::Function>().clone()).unwrap();
 
-    widget.render_modal(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    widget
+        .render_modal(JsValue::UNDEFINED, "/widget/apps".into(), JsValue::UNDEFINED)
+        .unwrap();
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document
         .query_selector("[data-plugboard]")

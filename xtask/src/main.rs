@@ -1,4 +1,4 @@
-//! `cargo xtask build|run|test|bench` — Plugboard's only build tooling (DESIGN.md, "Commands").
+//! `cargo xtask build|run|test|bench` — Plugboard's only build tooling (README, "Two commands"; ARCHITECTURE.md).
 //!
 //! Everything a fresh machine lacks is installed on the way (the wasm32 target, the
 //! wasm-bindgen CLI matching Cargo.lock, the npm packages of `e2e/`, Chromium via apt when

@@ -35,7 +35,7 @@ fn screen_view(flow: ConnectFlow) -> AnyView {
         Screen::Apps => app_list(flow).into_any(),
         Screen::Form(app) => api_key_form(flow, app).into_any(),
         Screen::Waiting(app) => waiting(flow, app).into_any(),
-        Screen::Leaving(app) => leaving(flow, app).into_any(),
+        Screen::Leaving(app) => leaving(flow.t, &app).into_any(),
         Screen::Confirm(app, account) => confirm_disconnect(flow, app, account).into_any(),
         Screen::Result(app, outcome) => result_prompt(flow, app, outcome).into_any(),
     }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use plugboard_shared::WidgetApp;
 
 use crate::flow::ConnectFlow;
-use crate::i18n::fill;
+use crate::i18n::{Strings, fill};
 
 /// While the provider's sign-in runs in the popup.
 pub fn waiting(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
@@ -25,12 +25,12 @@ pub fn waiting(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
     }
 }
 
-/// Redirect mode, between the click and the provider's page.
-pub fn leaving(flow: ConnectFlow, app: WidgetApp) -> impl IntoView {
+/// Redirect mode, between the click and the provider's page: words only, nothing to do.
+pub fn leaving(t: &Strings, app: &WidgetApp) -> impl IntoView {
     view! {
         <div class="pb-center" role="status">
             <span class="pb-spinner" aria-hidden="true"></span>
-            <p class="pb-lead">{fill(flow.t.redirecting, &[&app.name])}</p>
+            <p class="pb-lead">{fill(t.redirecting, &[&app.name])}</p>
         </div>
     }
 }
