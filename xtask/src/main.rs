@@ -7,6 +7,7 @@
 mod bench;
 mod build;
 mod payload;
+mod postgres;
 mod process;
 mod server;
 mod steps;

@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in order of cost, stopping at the first
-//! failure: fmt, clippy (native and wasm32), unit and integration tests, the widget's
-//! wasm-bindgen tests in headless Chromium, the build, the widget's payload against its
-//! budget, then Playwright against a real server.
+//! failure: fmt, clippy (native and wasm32), unit and integration tests on SQLite and then
+//! on a private PostgreSQL, the widget's wasm-bindgen tests in headless Chromium, the
+//! build, the widget's payload against its budget, then Playwright against a real server.
 
 use std::fs;
 use std::path::Path;
@@ -11,6 +11,7 @@ use anyhow::bail;
 
 use crate::build::{self, BuildOptions};
 use crate::payload;
+use crate::postgres::Postgres;
 use crate::process::{cargo, run, target_dir};
 use crate::server::{Secrets, free_port, scratch_dir, scrub_plugboard_env};
 use crate::steps::Steps;
@@ -70,8 +71,25 @@ fn pipeline(steps: &mut Steps, skip_e2e: bool) -> anyhow::Result<()> {
             ])
             .args(["--", "-D", "warnings"]))
     })?;
-    steps.run("test: unit and integration tests", || {
+    steps.run("test: unit and integration tests (SQLite)", || {
         run(cargo().args(["test", "--workspace", "--exclude", "plugboard-widget"]))
+    })?;
+    // The same integration tests on PostgreSQL, plus the ones that need it (two instances
+    // on one database, the two schemas side by side), which plain `cargo test` lists as
+    // ignored.
+    steps.run("test: integration tests on a private PostgreSQL", || {
+        let postgres = Postgres::start()?;
+        run(cargo()
+            .args([
+                "test",
+                "-p",
+                "plugboard-server",
+                "--test",
+                "api",
+                "--",
+                "--include-ignored",
+            ])
+            .env("PLUGBOARD_TEST_POSTGRES_URL", &postgres.url))
     })?;
     steps.run("test: widget in headless Chromium", || {
         widget_tests(&wasm_bindgen, &chromium)

@@ -127,7 +127,7 @@ pub fn ensure_npm() -> anyhow::Result<PathBuf> {
 }
 
 /// `apt-get install -y packages` when we are root on a system with apt; false otherwise.
-fn apt_install(packages: &[&str]) -> anyhow::Result<bool> {
+pub fn apt_install(packages: &[&str]) -> anyhow::Result<bool> {
     if !is_root() || find_in_path("apt-get").is_none() {
         return Ok(false);
     }

@@ -176,6 +176,48 @@ impl TestApp {
         plugboard_server::db::connect(&self.database_url).await.unwrap()
     }
 
+    /// Whether the tests run on PostgreSQL (`PLUGBOARD_TEST_POSTGRES_URL`).
+    pub fn on_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
+    }
+
+    /// Every value of every column of every table, as bytes: what someone who reads the
+    /// database (a backup, a replica, a stolen disk) gets.
+    pub async fn stored_values(&self) -> Vec<Vec<u8>> {
+        use sqlx::{Column, Row};
+        let db = self.db().await;
+        let tables_sql = if self.on_postgres() {
+            "SELECT CAST(tablename AS TEXT) FROM pg_tables WHERE schemaname = 'public'"
+        } else {
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+        };
+        let tables: Vec<(String,)> = sqlx::query_as(tables_sql).fetch_all(&db).await.unwrap();
+        let mut values = Vec::new();
+        // sqlx's own bookkeeping holds no data of ours (and types the Any driver cannot read).
+        for (table,) in tables.into_iter().filter(|(t,)| !t.starts_with("_sqlx")) {
+            for row in sqlx::query(&format!("SELECT * FROM {table}"))
+                .fetch_all(&db)
+                .await
+                .unwrap()
+            {
+                for column in row.columns() {
+                    let i = column.ordinal();
+                    let value = row
+                        .try_get::<Option<String>, _>(i)
+                        .map(|v| v.map(String::into_bytes))
+                        .or_else(|_| row.try_get::<Option<Vec<u8>>, _>(i))
+                        .or_else(|_| {
+                            row.try_get::<Option<i64>, _>(i)
+                                .map(|v| v.map(|n| n.to_string().into_bytes()))
+                        })
+                        .unwrap_or_else(|e| panic!("{table}.{}: {e}", column.name()));
+                    values.extend(value);
+                }
+            }
+        }
+        values
+    }
+
     /// How many rows `table` holds.
     pub async fn count(&self, table: &str) -> i64 {
         let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))

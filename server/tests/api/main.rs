@@ -18,6 +18,7 @@ mod outbound_tls;
 mod production;
 mod redirect_mode;
 mod route_walk;
+mod schema;
 mod secrets_in_logs;
 mod webhooks;
 mod widget_accounts;
