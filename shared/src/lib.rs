@@ -5,6 +5,7 @@
 //! No I/O lives in this crate, so it builds for both targets without features.
 
 pub mod api;
+pub mod console;
 pub mod events;
 pub mod ids;
 pub mod language;
