@@ -1,5 +1,6 @@
 //! `cargo xtask build` and `cargo xtask run`: the widget (cargo → wasm-bindgen → wasm-opt
-//! → esbuild, content-hashed and precompressed) into public/pkg/, then the server binary.
+//! → esbuild, content-hashed and precompressed) into public/pkg/, the console
+//! (console.rs) into public/console/pkg/, then the server binary.
 
 use std::fs;
 use std::io::Write;
@@ -9,6 +10,7 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, bail};
 use sha2::{Digest, Sha256};
 
+use crate::console;
 use crate::payload;
 use crate::process::{cargo, run, target_dir, workspace_root};
 use crate::steps::Steps;
@@ -22,7 +24,7 @@ use crate::unused_exports;
 /// The producers and target-features sections are metadata no browser reads. The
 /// features are the post-MVP ones every browser we support has; without them wasm-opt
 /// would lower bulk-memory and friends back into bigger code.
-const WASM_OPT_FLAGS: &[&str] = &[
+pub(crate) const WASM_OPT_FLAGS: &[&str] = &[
     "-O1",
     "--converge",
     "--strip-producers",
@@ -121,6 +123,7 @@ pub fn build(steps: &mut Steps, options: &BuildOptions) -> anyhow::Result<Built>
         }
     })?;
     build_widget(steps, options)?;
+    console::build_console(steps, options)?;
     build_server(steps, options)
 }
 
@@ -332,7 +335,7 @@ fn minify(esbuild: Option<&Path>, source: &str) -> anyhow::Result<String> {
 
 /// Writes `data` and its `.br` and `.gz` siblings, each through a temporary file and a
 /// rename; skipped when the file already holds `data` and has both siblings.
-fn write_served(path: &Path, data: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_served(path: &Path, data: &[u8]) -> anyhow::Result<()> {
     let current = fs::read(path).is_ok_and(|have| have == data)
         && payload::SIBLINGS.iter().all(|s| payload::sibling(path, s).is_file());
     if current {
@@ -351,6 +354,10 @@ fn write_served(path: &Path, data: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `--exclude` for the browser-only crates (the widget, the console), which the native
+/// clippy and test runs leave out: they are linted and tested for wasm32.
+pub(crate) const NATIVE_EXCLUDES: [&str; 4] = ["--exclude", "plugboard-widget", "--exclude", "plugboard-console"];
+
 /// The `plugboard` binary. Right after `cargo test --workspace`, asking for the workspace's
 /// tests again (`--no-run`) is free and leaves the binary the integration tests used in
 /// target/debug; a plain `cargo build -p plugboard-server` would resolve features without
@@ -360,7 +367,7 @@ pub fn build_server(steps: &mut Steps, options: &BuildOptions) -> anyhow::Result
     steps.run(&format!("server: cargo build ({profile})"), || {
         let mut cmd = cargo();
         if options.server_as_tested {
-            cmd.args(["test", "--workspace", "--exclude", "plugboard-widget", "--no-run"]);
+            cmd.args(["test", "--workspace"]).args(NATIVE_EXCLUDES).arg("--no-run");
         } else {
             cmd.args(["build", "-p", "plugboard-server", "--bin", "plugboard"]);
         }

@@ -6,6 +6,7 @@
 
 mod bench;
 mod build;
+mod console;
 mod payload;
 mod postgres;
 mod process;
@@ -24,7 +25,8 @@ usage: cargo xtask <command> [options]
 
 commands:
   build [--release]        build the widget (wasm, wasm-bindgen, wasm-opt, esbuild; hashed and
-                           precompressed) into public/pkg/ and the server binary `plugboard`
+                           precompressed) into public/pkg/, the operators' console into
+                           public/console/pkg/ and the server binary `plugboard`
   run [--release] [ARGS]   build, then start the server on http://127.0.0.1:8080
                            (extra ARGS go to `plugboard`, e.g. `--config plugboard.toml`)
   test [--skip-e2e]        fmt check, clippy -D warnings, unit and integration tests, widget

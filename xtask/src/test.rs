@@ -47,24 +47,23 @@ fn pipeline(steps: &mut Steps, skip_e2e: bool) -> anyhow::Result<()> {
         println!("chromedriver: {}", chromium.driver.display());
         Ok((wasm_bindgen, chromium))
     })?;
-    // The widget is browser-only, so it is linted for wasm32; everything else natively.
+    // The widget and the console are browser-only, so they are linted for wasm32;
+    // everything else natively.
     steps.run("clippy: shared, server, xtask", || {
         run(cargo()
-            .args([
-                "clippy",
-                "--workspace",
-                "--exclude",
-                "plugboard-widget",
-                "--all-targets",
-            ])
+            .args(["clippy", "--workspace"])
+            .args(build::NATIVE_EXCLUDES)
+            .arg("--all-targets")
             .args(["--", "-D", "warnings"]))
     })?;
-    steps.run("clippy: widget (wasm32)", || {
+    steps.run("clippy: widget and console (wasm32)", || {
         run(cargo()
             .args([
                 "clippy",
                 "-p",
                 "plugboard-widget",
+                "-p",
+                "plugboard-console",
                 "--target",
                 WASM_TARGET,
                 "--all-targets",
@@ -72,7 +71,7 @@ fn pipeline(steps: &mut Steps, skip_e2e: bool) -> anyhow::Result<()> {
             .args(["--", "-D", "warnings"]))
     })?;
     steps.run("test: unit and integration tests (SQLite)", || {
-        run(cargo().args(["test", "--workspace", "--exclude", "plugboard-widget"]))
+        run(cargo().args(["test", "--workspace"]).args(build::NATIVE_EXCLUDES))
     })?;
     // The same integration tests on PostgreSQL, plus the ones that need it (two instances
     // on one database, the two schemas side by side), which plain `cargo test` lists as
