@@ -6,10 +6,10 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use leptos::prelude::*;
 use plugboard_shared::console::{
-    AccountDetail, ApiKeyInfo, AppsOverview, AuditEntry, AuthLink, AuthLinkSummary, CreatedApiKey, Items, NewApiKey,
-    NewAuthLink, OperatorInfo, SignIn, WebhookEvent,
+    AccountDetail, ApiKeyInfo, AppsOverview, AuditEntry, AuthLink, AuthLinkSummary, CreatedApiKey, NewApiKey,
+    NewAuthLink, OperatorInfo, SignIn,
 };
-use plugboard_shared::{AccountPage, ErrorBody, IntegratedAccount};
+use plugboard_shared::{AccountPage, ErrorBody, IntegratedAccount, Items, WebhookEvent};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 

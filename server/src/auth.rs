@@ -13,6 +13,7 @@ use crate::crypto::token_hash;
 use crate::error::{ApiError, ErrorCode};
 use crate::limits::ClientAddr;
 use crate::state::AppState;
+use crate::store::api_keys;
 use crate::store::link_tokens::{self, LinkTokenRow};
 
 /// The bearer credential, or a refusal counted against the client's address.
@@ -46,12 +47,15 @@ impl FromRequestParts<AppState> for Backend {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let hash = token_hash(&bearer(parts, state, "api key").await?);
-        let known =
-            state.configured_api_keys.contains(&hash) || crate::store::api_keys::exists(&state.pool, &hash).await?;
-        if known {
-            Ok(Backend { key_hash: hash })
-        } else {
-            Err(refuse(parts, state, ErrorCode::InvalidApiKey.error("unknown API key")))
+        if state.configured_api_keys.contains(&hash) {
+            return Ok(Backend { key_hash: hash });
+        }
+        match api_keys::find(&state.pool, &hash).await? {
+            Some(row) => {
+                api_keys::touch(&state.pool, &row, state.clock.now()).await?;
+                Ok(Backend { key_hash: hash })
+            }
+            None => Err(refuse(parts, state, ErrorCode::InvalidApiKey.error("unknown API key"))),
         }
     }
 }
@@ -90,6 +94,9 @@ impl FromRequestParts<AppState> for LinkSession {
             return Err(refuse(parts, state, error));
         }
         state.limits.check_link_token(&row.token_hash)?;
+        if row.used_at.is_none() {
+            link_tokens::mark_used(&state.pool, &row.token_hash, state.clock.now()).await?;
+        }
         Ok(LinkSession {
             tenant_id: row.tenant_id.clone(),
             deployment_id: row.deployment_id.clone(),

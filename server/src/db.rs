@@ -40,6 +40,16 @@ pub async fn connect(url: &str) -> anyhow::Result<Pool> {
     Ok(pool)
 }
 
+/// `url` as [`connect`] opens it (a SQLite file is created when missing), for the other
+/// pools that share the database (console sessions).
+pub fn prepared_url(url: &str) -> anyhow::Result<String> {
+    if url.starts_with("sqlite:") {
+        prepare_sqlite(url)
+    } else {
+        Ok(url.to_owned())
+    }
+}
+
 fn prepare_sqlite(url: &str) -> anyhow::Result<String> {
     let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).context("bad sqlite URL")?;
     if let Some(parent) = options.get_filename().parent().filter(|p| !p.as_os_str().is_empty()) {

@@ -118,8 +118,13 @@ impl Deployments {
         Ok(this)
     }
 
+    /// Every deployment, as configured (or the one `default`).
+    pub fn all(&self) -> &[Deployment] {
+        &self.list
+    }
+
     /// OAuth apps need client credentials; form-based apps need nothing from the host.
-    fn is_enabled(&self, def: &ProviderDef) -> bool {
+    pub fn is_enabled(&self, def: &ProviderDef) -> bool {
         def.auth_mode != AuthMode::Oauth2 || self.credentials.contains_key(&def.key)
     }
 

@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod maintenance;
 pub mod oauth_client;
+pub mod operators;
 pub mod serve;
 pub mod startup;
 pub mod state;

@@ -152,8 +152,26 @@ fn needs_reauth() -> ApiError {
 }
 
 fn needs_refresh(loaded: &Loaded<'_>, now: i64, margin_secs: i64) -> bool {
-    let expiring = loaded.row.expires_at.is_some_and(|at| at <= now + margin_secs);
-    expiring && loaded.def.refresh && loaded.credentials.refresh_token.is_some()
+    let expiring = margin_secs == ALWAYS || loaded.row.expires_at.is_some_and(|at| at <= now + margin_secs);
+    expiring && can_refresh(loaded)
+}
+
+/// Whether the account can be renewed at all: the provider has the refresh grant and gave
+/// a refresh token.
+pub fn can_refresh(loaded: &Loaded<'_>) -> bool {
+    loaded.def.refresh && loaded.credentials.refresh_token.is_some()
+}
+
+/// A margin of [`ensure_fresh`] that refreshes whatever the expiry ("Refresh now").
+pub const ALWAYS: i64 = i64::MAX;
+
+/// Renews the account now (the console's "Refresh now"), with the same single-flight
+/// lease as any refresh.
+pub async fn refresh_now(state: &AppState, account_id: &AccountId) -> ApiResult<AccountRow> {
+    if !can_refresh(&load(state, account_id).await?) {
+        return Err(ErrorCode::NotRefreshable.error("this account has no refresh token to renew"));
+    }
+    Ok(ensure_fresh(state, account_id, ALWAYS).await?.0)
 }
 
 /// The refresh-token grant (RFC 6749 §6), under the lease the caller holds. A refusal

@@ -1,16 +1,20 @@
 //! `plugboard [--config FILE] [--dev] [serve]`, `plugboard [--config FILE] api-key create
-//! [--label L]` and the key commands. A handful of commands need no argument-parsing crate.
+//! [--label L]`, `operator create` and the key commands. A handful of commands need no argument-parsing crate.
 
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use plugboard_server::config::Mode;
+use plugboard_server::operators;
 use plugboard_server::store::api_keys;
 use plugboard_server::{Config, Server, db};
+use plugboard_shared::console::Role;
 
-const USAGE: &str = "usage: plugboard [--config FILE] [--dev] [serve | api-key create [--label LABEL] | keys generate | keys rotate]\n\
+const USAGE: &str = "usage: plugboard [--config FILE] [--dev] [serve | api-key create [--label LABEL] | \
+                     operator create --email EMAIL --role admin|support | keys generate | keys rotate]\n\
                      The config file may also be named by PLUGBOARD_CONFIG; see README.md for its keys.\n\
-                     --dev: development mode (sandbox, /demo, a development API key; loopback only).";
+                     --dev: development mode (sandbox, /demo, a development API key; loopback only).\n\
+                     operator create reads the password from a prompt, or from stdin when it is not a terminal.";
 
 #[tokio::main]
 async fn main() {
@@ -55,11 +59,22 @@ async fn run() -> anyhow::Result<()> {
                 _ => bail!("{USAGE}"),
             };
             let pool = db::connect(&config.server.database_url).await?;
-            println!(
-                "{}",
-                api_keys::create(&pool, label, plugboard_server::clock::system_now()).await?
-            );
+            let (key, _) = api_keys::create(&pool, label, plugboard_server::clock::system_now()).await?;
+            println!("{key}");
             eprintln!("Store this key now: Plugboard keeps only its hash.");
+            Ok(())
+        }
+        ["operator", "create", rest @ ..] => {
+            let (email, role) = match rest {
+                ["--email", email, "--role", role] | ["--role", role, "--email", email] => (*email, *role),
+                _ => bail!("{USAGE}"),
+            };
+            let role = Role::parse(role).context("--role must be admin or support")?;
+            let password = operators::read_new_password()?;
+            let pool = db::connect(&config.server.database_url).await?;
+            let created =
+                operators::create(&pool, email, role, &password, plugboard_server::clock::system_now()).await?;
+            println!("operator {} created ({})", created.email, role.as_str());
             Ok(())
         }
         ["keys", "generate"] => {
@@ -121,7 +136,7 @@ async fn development_api_key(server: &Server) -> anyhow::Result<Option<String>> 
     if api_keys::count(&state.pool).await? > 0 {
         return Ok(None);
     }
-    let key = api_keys::create(&state.pool, "development", state.clock.now()).await?;
+    let (key, _) = api_keys::create(&state.pool, "development", state.clock.now()).await?;
     std::fs::create_dir_all(&dir)?;
     plugboard_server::startup::write_private(&file, &key)?;
     Ok(Some(key))

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::Context;
 use secrecy::ExposeSecret;
@@ -13,6 +14,7 @@ use crate::clock::Clock;
 use crate::config::{Config, Mode};
 use crate::crypto::{MasterKey, random_key, token_hash};
 use crate::deployments::Deployments;
+use crate::http::console::store::ConsoleSessions;
 use crate::limits::Limits;
 use crate::state::{AppState, Inner};
 use crate::{db, http, serve};
@@ -41,6 +43,7 @@ impl Server {
         let catalog = Catalog::load(&config.providers, config.sandbox_enabled(), &base_url)?;
         let deployments = Deployments::resolve(&config, &catalog, &key)?;
         let pool = db::connect(&config.server.database_url).await?;
+        let console_sessions = ConsoleSessions::open(&db::prepared_url(&config.server.database_url)?).await?;
         if config.server.mode == Mode::Production {
             check_production(&config, &pool).await?;
         }
@@ -57,6 +60,7 @@ impl Server {
             webhook_wakeup: tokio::sync::Notify::new(),
             limits: Limits::new(&config.limits, &config.server.trusted_proxies),
             clock: Clock::default(),
+            console_sessions,
             allowed_origins: config.allowed_origins(),
             base_url,
             catalog,
@@ -76,6 +80,11 @@ impl Server {
         let webhooks = crate::webhooks::run_worker(self.state.clone());
         let maintenance = crate::maintenance::run(self.state.clone());
         let limits = forget_idle_limits(self.state.clone());
+        let sessions = self
+            .state
+            .console_sessions
+            .clone()
+            .delete_expired_every(Duration::from_secs(3600));
         let client_timeout = self.state.config.client_timeout();
         let app = http::router(self.state);
         tokio::select! {
@@ -83,6 +92,7 @@ impl Server {
             () = webhooks => {}
             () = maintenance => {}
             () = limits => {}
+            () = sessions => {}
         }
         Ok(())
     }

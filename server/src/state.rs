@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::crypto::MasterKey;
 use crate::db::Pool;
 use crate::deployments::Deployments;
+use crate::http::console::store::ConsoleSessions;
 use crate::limits::Limits;
 
 #[derive(Clone)]
@@ -37,6 +38,8 @@ pub struct Inner {
     pub limits: Limits,
     /// The time every expiry and retry is measured by (tests move it).
     pub clock: Clock,
+    /// Where operators' console sessions are kept.
+    pub console_sessions: ConsoleSessions,
 }
 
 impl AppState {

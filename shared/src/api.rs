@@ -271,6 +271,103 @@ pub struct AccountPage {
     pub next_start_key: Option<String>,
 }
 
+/// A page of items, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Items<T> {
+    /// The items.
+    pub items: Vec<T>,
+}
+
+/// One try at delivering a webhook.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryTry {
+    /// RFC 3339.
+    pub at: String,
+    /// The receiver's status, when it answered.
+    pub status_code: Option<i64>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// How long it took.
+    pub latency_ms: i64,
+}
+
+/// One endpoint's delivery of an event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Delivery {
+    /// The receiver.
+    pub endpoint: String,
+    /// Tries so far.
+    pub attempts: i64,
+    /// RFC 3339, once delivered.
+    pub delivered_at: Option<String>,
+    /// RFC 3339, while not delivered.
+    pub next_attempt_at: Option<String>,
+    /// The last try's status.
+    pub last_status: Option<i64>,
+    /// The last try's error.
+    pub last_error: Option<String>,
+    /// Every try, oldest first.
+    pub tries: Vec<DeliveryTry>,
+}
+
+/// One webhook event with its deliveries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookEvent {
+    /// `evt_…`, also the `Plugboard-Event-Id` header.
+    pub event_id: String,
+    /// `account.created`, …
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// The account it is about.
+    pub account_id: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// One per endpoint.
+    pub deliveries: Vec<Delivery>,
+}
+
+/// One entry of an account's audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountLogEntry {
+    /// RFC 3339.
+    pub at: String,
+    /// `verify`, `refresh`, `credentials_read`, `proxy`.
+    pub action: String,
+    /// `ok` or `failed`.
+    pub outcome: String,
+    /// The provider's HTTP status, when a call was made.
+    pub status_code: Option<i64>,
+    /// How long it took.
+    pub latency_ms: i64,
+    /// Why it failed, or what was called; never a secret.
+    pub detail: Option<String>,
+}
+
+/// Query of `GET /integrated-accounts` and of the console's account list.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct AccountQuery {
+    /// Only this tenant's accounts.
+    pub tenant_id: Option<TenantId>,
+    /// Only this app's.
+    pub app: Option<AppKey>,
+    /// Only accounts in this status.
+    pub status: Option<AccountStatus>,
+    /// Text found in the account id, tenant id or identity (any case).
+    pub q: Option<String>,
+    /// `next_start_key` of the previous page.
+    pub start_key: Option<String>,
+    /// At most this many (1–200, default 50).
+    pub limit: Option<i64>,
+}
+
 /// Every error body: `{"error": {"code", "message"}}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

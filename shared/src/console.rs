@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AccountId, AccountStatus, AppKey, AuthMode, DeploymentId, IntegratedAccount, TenantId};
+use crate::{AccountId, AccountLogEntry, AppKey, AuthMode, DeploymentId, IntegratedAccount, TenantId};
 
 /// What an operator may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,24 +51,6 @@ pub struct OperatorInfo {
     pub role: Role,
     /// RFC 3339: the session ends then at the latest, however active it is.
     pub session_ends_at: String,
-}
-
-/// One entry of an account's audit log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AccountLogEntry {
-    /// RFC 3339.
-    pub at: String,
-    /// `verify`, `refresh`, `credentials_read`, `proxy`.
-    pub action: String,
-    /// `ok` or `failed`.
-    pub outcome: String,
-    /// The provider's HTTP status, when a call was made.
-    pub status_code: Option<i64>,
-    /// How long it took.
-    pub latency_ms: i64,
-    /// Why it failed, or what was called; never a secret.
-    pub detail: Option<String>,
 }
 
 /// Answer of `GET /console/api/accounts/{account_id}`.
@@ -155,14 +137,6 @@ pub struct AuthLinkSummary {
     pub revoked_at: Option<String>,
 }
 
-/// A page of items, newest first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Items<T> {
-    /// The items.
-    pub items: Vec<T>,
-}
-
 /// One catalog app, as the console's Apps page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -212,57 +186,6 @@ pub struct AppsOverview {
     pub catalog: Vec<CatalogApp>,
 }
 
-/// One try at delivering a webhook.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct DeliveryTry {
-    /// RFC 3339.
-    pub at: String,
-    /// The receiver's status, when it answered.
-    pub status_code: Option<i64>,
-    /// Why it failed.
-    pub error: Option<String>,
-    /// How long it took.
-    pub latency_ms: i64,
-}
-
-/// One endpoint's delivery of an event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Delivery {
-    /// The receiver.
-    pub endpoint: String,
-    /// Tries so far.
-    pub attempts: i64,
-    /// RFC 3339, once delivered.
-    pub delivered_at: Option<String>,
-    /// RFC 3339, while not delivered.
-    pub next_attempt_at: Option<String>,
-    /// The last try's status.
-    pub last_status: Option<i64>,
-    /// The last try's error.
-    pub last_error: Option<String>,
-    /// Every try, oldest first.
-    pub tries: Vec<DeliveryTry>,
-}
-
-/// One webhook event with its deliveries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct WebhookEvent {
-    /// `evt_…`, also the `Plugboard-Event-Id` header.
-    pub event_id: String,
-    /// `account.created`, …
-    #[serde(rename = "type")]
-    pub event_type: String,
-    /// The account it is about.
-    pub account_id: String,
-    /// RFC 3339.
-    pub created_at: String,
-    /// One per endpoint.
-    pub deliveries: Vec<Delivery>,
-}
-
 /// An API key, never the key itself (`GET /console/api/keys`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -308,23 +231,4 @@ pub struct AuditEntry {
     pub action: String,
     /// What it was done to (an account id, a link id, a key id, an event id).
     pub target: String,
-}
-
-/// Query of `GET /console/api/accounts`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
-#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
-pub struct AccountQuery {
-    /// Only this tenant's accounts.
-    pub tenant_id: Option<TenantId>,
-    /// Only this app's.
-    pub app: Option<AppKey>,
-    /// Only accounts in this status.
-    pub status: Option<AccountStatus>,
-    /// Words found in the account id, tenant id or identity.
-    pub q: Option<String>,
-    /// `next_start_key` of the previous page.
-    pub start_key: Option<String>,
-    /// At most this many (1–200, default 50).
-    pub limit: Option<i64>,
 }

@@ -2,8 +2,8 @@
 //! and its audit log of verifications, refreshes and credential reads.
 
 use leptos::prelude::*;
-use plugboard_shared::AccountId;
-use plugboard_shared::console::{AccountDetail, AccountLogEntry, AuthLink};
+use plugboard_shared::console::{AccountDetail, AuthLink};
+use plugboard_shared::{AccountId, AccountLogEntry};
 
 use super::account_actions::{AccountActions, Facts, ReconnectLink};
 use crate::api::Api;

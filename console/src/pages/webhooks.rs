@@ -3,8 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use plugboard_shared::AccountId;
-use plugboard_shared::console::{Delivery, DeliveryTry, WebhookEvent};
+use plugboard_shared::{AccountId, Delivery, DeliveryTry, WebhookEvent};
 
 use crate::api::Api;
 use crate::components::{Badge, Outcome, OutcomeRegion, PageTitle, TableRegion, Time, loaded};

@@ -4,7 +4,7 @@
 use anyhow::Context;
 
 /// Sections whose keys may be set from the environment.
-const SECTIONS: [&str; 4] = ["server", "security", "webhooks", "limits"];
+const SECTIONS: [&str; 5] = ["server", "security", "webhooks", "limits", "console"];
 /// Keys whose environment value is a comma-separated list.
 const LIST_KEYS: [&str; 5] = [
     "allowed_origins",
@@ -14,7 +14,7 @@ const LIST_KEYS: [&str; 5] = [
     "trusted_proxies",
 ];
 /// Keys whose environment value is a number.
-const NUMBER_KEYS: [&str; 8] = [
+const NUMBER_KEYS: [&str; 10] = [
     "initial_backoff_secs",
     "sandbox_token_lifetime",
     "maintenance_interval",
@@ -23,6 +23,8 @@ const NUMBER_KEYS: [&str; 8] = [
     "widget_requests_per_minute",
     "unauthenticated_per_minute",
     "client_timeout_secs",
+    "idle_timeout_minutes",
+    "session_hours",
 ];
 
 /// Overlays `PLUGBOARD_SERVER_*` / `PLUGBOARD_SECURITY_*` (and `PLUGBOARD_MASTER_KEY`).

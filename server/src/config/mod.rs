@@ -37,6 +37,27 @@ pub struct Config {
     pub webhooks: WebhooksConfig,
     #[serde(default)]
     pub limits: LimitsConfig,
+    #[serde(default)]
+    pub console: ConsoleConfig,
+}
+
+/// The operators' console.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsoleConfig {
+    /// A session unused this long ends.
+    pub idle_timeout_minutes: i64,
+    /// A session ends this long after sign-in, however active.
+    pub session_hours: i64,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        Self {
+            idle_timeout_minutes: 30,
+            session_hours: 12,
+        }
+    }
 }
 
 /// What the server is run for. Production is the default of the `plugboard` binary;

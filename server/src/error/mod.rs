@@ -63,7 +63,7 @@ impl IntoResponse for ApiError {
         let message = match &self {
             Self::Database(_) | Self::Internal(_) => {
                 tracing::error!(error = %format!("{self:#}"), code = code.as_str(), "internal error");
-                format!("{} (nothing secret was logged)", code.meaning())
+                code.meaning().to_owned()
             }
             _ => self.to_string(),
         };

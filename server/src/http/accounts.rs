@@ -2,8 +2,8 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use plugboard_shared::{AccountId, AccountPage, AccountStatus, AppKey, IntegratedAccount, TenantId};
-use serde::{Deserialize, Serialize};
+use plugboard_shared::{AccountId, AccountLogEntry, AccountPage, AccountQuery, AppKey, IntegratedAccount};
+use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -13,7 +13,7 @@ use crate::error::{ApiResult, ErrorCode};
 use crate::lifecycle;
 use crate::state::AppState;
 use crate::store::accounts::{self, Filter};
-use crate::store::logs::{self, LogEntry};
+use crate::store::logs;
 
 const DEFAULT_PAGE: i64 = 50;
 const MAX_PAGE: i64 = 200;
@@ -27,24 +27,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit_log))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub(super) struct ListQuery {
-    tenant_id: Option<TenantId>,
-    app: Option<AppKey>,
-    status: Option<AccountStatus>,
-    start_key: Option<String>,
-    limit: Option<i64>,
-}
-
-#[utoipa::path(get, path = "/integrated-accounts", tag = "accounts", params(ListQuery), security(("api_key" = [])),
+#[utoipa::path(get, path = "/integrated-accounts", tag = "accounts", params(AccountQuery), security(("api_key" = [])),
     responses((status = 200, description = "One page, in a stable order", body = AccountPage)))]
 pub(super) async fn list(
     State(state): State<AppState>,
     _backend: Backend,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<AccountQuery>,
 ) -> ApiResult<Json<AccountPage>> {
+    Ok(Json(page(&state, query).await?))
+}
+
+/// One page of accounts as `query` asks, for the backend API and the console alike.
+pub async fn page(state: &AppState, query: AccountQuery) -> ApiResult<AccountPage> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ErrorCode::InvalidLimit.error("limit must be between 1 and 200"));
@@ -60,6 +54,7 @@ pub(super) async fn list(
         tenant_id: query.tenant_id,
         app: query.app,
         status: query.status,
+        text: query.q.filter(|q| !q.trim().is_empty()).map(|q| q.trim().to_owned()),
     };
     let mut rows = accounts::list(&state.pool, &filter, after, limit).await?;
     let next_start_key = (rows.len() as i64 > limit).then(|| {
@@ -67,7 +62,7 @@ pub(super) async fn list(
         rows.last().map(|r| r.authorization_id.to_string()).unwrap_or_default()
     });
     let items = rows.iter().map(|r| r.to_api()).collect();
-    Ok(Json(AccountPage { items, next_start_key }))
+    Ok(AccountPage { items, next_start_key })
 }
 
 #[utoipa::path(get, path = "/integrated-accounts/{account_id}", tag = "accounts", params(("account_id" = AccountId, Path)), security(("api_key" = [])),
@@ -145,7 +140,7 @@ pub(super) async fn credentials(
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(super) struct LogPage {
-    items: Vec<LogEntry>,
+    items: Vec<AccountLogEntry>,
 }
 
 #[utoipa::path(get, path = "/integrated-accounts/{account_id}/logs", tag = "accounts", params(("account_id" = AccountId, Path)), security(("api_key" = [])),

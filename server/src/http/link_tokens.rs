@@ -95,6 +95,8 @@ pub struct NewLinkToken {
     pub redirect_uri: Option<String>,
     pub account_id: Option<AccountId>,
     pub allow_disconnect: bool,
+    /// `api`, or the operator who made it in the console.
+    pub created_by: String,
 }
 
 impl NewLinkToken {
@@ -110,6 +112,7 @@ impl NewLinkToken {
             redirect_uri: None,
             account_id: None,
             allow_disconnect: false,
+            created_by: "api".to_owned(),
         }
     }
 }
@@ -140,6 +143,8 @@ pub async fn issue(state: &AppState, new: NewLinkToken) -> ApiResult<Issued> {
         revoked_at: None,
         account_id: new.account_id,
         allow_disconnect: i64::from(new.allow_disconnect),
+        created_by: Some(new.created_by),
+        used_at: None,
     };
     link_tokens::insert(&state.pool, &row).await?;
     Ok(Issued {
@@ -159,7 +164,7 @@ async fn check_reconnect(state: &AppState, account_id: &AccountId, tenant_id: &T
     }
 }
 
-fn check_redirect_uri(uri: &str) -> ApiResult<()> {
+pub fn check_redirect_uri(uri: &str) -> ApiResult<()> {
     match url::Url::parse(uri) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
         _ => Err(ErrorCode::InvalidRedirectUri.error("redirect_uri must be an absolute http(s) URL")),

@@ -69,6 +69,12 @@ impl Modify for SharedAnswers {
                 .build();
             components.add_security_scheme(name, SecurityScheme::Http(scheme));
         }
+        let cookie =
+            utoipa::openapi::security::ApiKey::Cookie(utoipa::openapi::security::ApiKeyValue::with_description(
+                super::console::session::COOKIE,
+                "An operator's console session, from POST /console/api/session",
+            ));
+        components.add_security_scheme("operator_session", SecurityScheme::ApiKey(cookie));
         list_error_codes(components);
         for item in document.paths.paths.values_mut() {
             for operation in operations(item) {

@@ -212,20 +212,36 @@ pub struct Filter {
     pub tenant_id: Option<TenantId>,
     pub app: Option<AppKey>,
     pub status: Option<AccountStatus>,
+    /// Text in the account id, tenant id or identity, any case.
+    pub text: Option<String>,
+}
+
+/// `text` as a LIKE pattern that matches it anywhere, its own `%`, `_` and `\` literal.
+fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 /// One page in `authorization_id` order, after `after` (the cursor); asks for one row more
 /// than `limit` to know whether a next page exists.
 pub async fn list(pool: &Pool, filter: &Filter, after: i64, limit: i64) -> sqlx::Result<Vec<AccountRow>> {
+    // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
     sqlx::query_as(
         "SELECT * FROM integrated_accounts WHERE authorization_id > $1 \
          AND ($2 IS NULL OR tenant_id = $2) AND ($3 IS NULL OR app = $3) AND ($4 IS NULL OR status = $4) \
-         ORDER BY authorization_id LIMIT $5",
+         AND ($5 IS NULL OR LOWER(account_id) LIKE $5 ESCAPE '\\' OR LOWER(tenant_id) LIKE $5 ESCAPE '\\' \
+              OR LOWER(identity) LIKE $5 ESCAPE '\\') \
+         ORDER BY authorization_id LIMIT $6",
     )
     .bind(after)
     .bind(&filter.tenant_id)
     .bind(&filter.app)
     .bind(filter.status)
+    .bind(filter.text.as_deref().map(contains_pattern))
     .bind(limit + 1)
     .fetch_all(pool)
     .await

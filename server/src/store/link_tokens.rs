@@ -22,6 +22,10 @@ pub struct LinkTokenRow {
     pub account_id: Option<AccountId>,
     /// 1 when the person may disconnect accounts from the widget.
     pub allow_disconnect: i64,
+    /// `api`, or the e-mail of the operator who made it in the console.
+    pub created_by: Option<String>,
+    /// When the widget first used it.
+    pub used_at: Option<i64>,
 }
 
 impl LinkTokenRow {
@@ -34,8 +38,8 @@ impl LinkTokenRow {
 pub async fn insert(pool: &Pool, row: &LinkTokenRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO link_tokens (id, token_hash, tenant_id, deployment_id, category, owner_name, username, \
-         redirect_uri, created_at, expires_at, revoked_at, account_id, allow_disconnect) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         redirect_uri, created_at, expires_at, revoked_at, account_id, allow_disconnect, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&row.id)
     .bind(&row.token_hash)
@@ -50,6 +54,7 @@ pub async fn insert(pool: &Pool, row: &LinkTokenRow) -> sqlx::Result<()> {
     .bind(row.revoked_at)
     .bind(&row.account_id)
     .bind(row.allow_disconnect)
+    .bind(&row.created_by)
     .execute(pool)
     .await?;
     Ok(())
@@ -59,6 +64,24 @@ pub async fn find(pool: &Pool, token_hash: &str) -> sqlx::Result<Option<LinkToke
     sqlx::query_as("SELECT * FROM link_tokens WHERE token_hash = $1")
         .bind(token_hash)
         .fetch_optional(pool)
+        .await
+}
+
+/// Notes the first use of a token (the console's "used" column).
+pub async fn mark_used(pool: &Pool, token_hash: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE link_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(token_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The newest `limit` tokens, newest first.
+pub async fn recent(pool: &Pool, limit: i64) -> sqlx::Result<Vec<LinkTokenRow>> {
+    sqlx::query_as("SELECT * FROM link_tokens ORDER BY created_at DESC, token_hash LIMIT $1")
+        .bind(limit)
+        .fetch_all(pool)
         .await
 }
 

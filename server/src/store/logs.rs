@@ -1,25 +1,10 @@
 //! The audit log of an account: every verification, refresh and credentials read, with
 //! its outcome and timing. Never a secret.
 
-use plugboard_shared::AccountId;
-use serde::Serialize;
+use plugboard_shared::{AccountId, AccountLogEntry};
 
 use crate::clock::rfc3339;
 use crate::db::{Conn, Pool};
-
-/// One entry, as `GET /integrated-accounts/{id}/logs` shows it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct LogEntry {
-    pub at: String,
-    /// `verify`, `refresh`, `credentials_read`, `revoke`.
-    pub action: String,
-    /// `ok` or `failed`.
-    pub outcome: String,
-    /// The provider's HTTP status, when a call was made.
-    pub status_code: Option<i64>,
-    pub latency_ms: i64,
-    pub detail: Option<String>,
-}
 
 /// What happened, for [`record`].
 pub struct Event<'a> {
@@ -50,7 +35,7 @@ pub async fn record(conn: &mut Conn, account_id: &AccountId, event: Event<'_>, n
 type Row = (i64, String, String, Option<i64>, i64, Option<String>);
 
 /// The newest `limit` entries, newest first.
-pub async fn list(pool: &Pool, account_id: &AccountId, limit: i64) -> sqlx::Result<Vec<LogEntry>> {
+pub async fn list(pool: &Pool, account_id: &AccountId, limit: i64) -> sqlx::Result<Vec<AccountLogEntry>> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT at, action, outcome, status_code, latency_ms, detail FROM account_logs \
          WHERE account_id = $1 ORDER BY log_id DESC LIMIT $2",
@@ -61,14 +46,16 @@ pub async fn list(pool: &Pool, account_id: &AccountId, limit: i64) -> sqlx::Resu
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(at, action, outcome, status_code, latency_ms, detail)| LogEntry {
-            at: rfc3339(at),
-            action,
-            outcome,
-            status_code,
-            latency_ms,
-            detail,
-        })
+        .map(
+            |(at, action, outcome, status_code, latency_ms, detail)| AccountLogEntry {
+                at: rfc3339(at),
+                action,
+                outcome,
+                status_code,
+                latency_ms,
+                detail,
+            },
+        )
         .collect())
 }
 

@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod attempts;
+pub mod audit;
 pub mod link_tokens;
 pub mod logs;
+pub mod operators;
 pub mod webhooks;

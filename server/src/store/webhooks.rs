@@ -1,7 +1,8 @@
 //! The webhook outbox: events, one delivery per endpoint, and the log of every try.
 
-use plugboard_shared::AccountId;
-use serde::Serialize;
+use std::collections::HashMap;
+
+use plugboard_shared::{AccountId, Delivery, DeliveryTry, WebhookEvent};
 
 use crate::clock::rfc3339;
 use crate::db::{Conn, Pool};
@@ -117,76 +118,102 @@ pub async fn record_try(pool: &Pool, delivery_id: i64, outcome: &Try<'_>, now: i
     Ok(())
 }
 
-/// An event with the state of its deliveries, for `GET /webhook-events`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct EventView {
-    pub event_id: String,
-    #[serde(rename = "type")]
-    pub event_type: String,
-    pub account_id: String,
-    pub created_at: String,
-    pub deliveries: Vec<DeliveryView>,
+/// One delivery of one of the newest events.
+#[derive(sqlx::FromRow)]
+struct DeliveryRow {
+    event_id: String,
+    event_type: String,
+    account_id: String,
+    created_at: i64,
+    delivery_id: i64,
+    endpoint: String,
+    attempts: i64,
+    delivered_at: Option<i64>,
+    next_attempt_at: i64,
+    last_status: Option<i64>,
+    last_error: Option<String>,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct DeliveryView {
-    pub endpoint: String,
-    pub attempts: i64,
-    pub delivered_at: Option<String>,
-    pub next_attempt_at: Option<String>,
-    pub last_status: Option<i64>,
-    pub last_error: Option<String>,
+/// One try of one of those deliveries.
+#[derive(sqlx::FromRow)]
+struct TryRow {
+    delivery_id: i64,
+    at: i64,
+    status_code: Option<i64>,
+    error: Option<String>,
+    latency_ms: i64,
 }
 
-type DeliveryRow = (
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    Option<i64>,
-    i64,
-    Option<i64>,
-    Option<String>,
-);
+/// Events among the newest `limit`.
+const NEWEST: &str = "SELECT event_id FROM webhook_events ORDER BY created_at DESC, event_id LIMIT $1";
 
-/// The newest `limit` events with their deliveries.
-pub async fn recent(pool: &Pool, limit: i64) -> sqlx::Result<Vec<EventView>> {
-    let rows: Vec<DeliveryRow> = sqlx::query_as(
-        "SELECT e.event_id, e.event_type, e.account_id, d.endpoint, e.created_at, d.attempts, d.delivered_at, \
-         d.next_attempt_at, d.last_status, d.last_error FROM webhook_events e \
-         JOIN webhook_deliveries d ON d.event_id = e.event_id \
-         WHERE e.event_id IN (SELECT event_id FROM webhook_events ORDER BY created_at DESC, event_id LIMIT $1) \
-         ORDER BY e.created_at DESC, e.event_id, d.delivery_id",
-    )
+/// The newest `limit` events with their deliveries and every try of each.
+pub async fn recent(pool: &Pool, limit: i64) -> sqlx::Result<Vec<WebhookEvent>> {
+    let rows: Vec<DeliveryRow> = sqlx::query_as(&format!(
+        "SELECT e.event_id, e.event_type, e.account_id, e.created_at, d.delivery_id, d.endpoint, d.attempts, \
+         d.delivered_at, d.next_attempt_at, d.last_status, d.last_error FROM webhook_events e \
+         JOIN webhook_deliveries d ON d.event_id = e.event_id WHERE e.event_id IN ({NEWEST}) \
+         ORDER BY e.created_at DESC, e.event_id, d.delivery_id"
+    ))
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    let mut events: Vec<EventView> = Vec::new();
-    for (event_id, event_type, account_id, endpoint, created_at, attempts, delivered_at, next, status, error) in rows {
-        if events.last().is_none_or(|e| e.event_id != event_id) {
-            events.push(EventView {
-                event_id,
-                event_type,
-                account_id,
-                created_at: rfc3339(created_at),
+    let tries: Vec<TryRow> = sqlx::query_as(&format!(
+        "SELECT a.delivery_id, a.at, a.status_code, a.error, a.latency_ms FROM webhook_attempts a \
+         JOIN webhook_deliveries d ON d.delivery_id = a.delivery_id WHERE d.event_id IN ({NEWEST}) \
+         ORDER BY a.attempt_log_id"
+    ))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let mut tries_of: HashMap<i64, Vec<DeliveryTry>> = HashMap::new();
+    for row in tries {
+        tries_of.entry(row.delivery_id).or_default().push(DeliveryTry {
+            at: rfc3339(row.at),
+            status_code: row.status_code,
+            error: row.error,
+            latency_ms: row.latency_ms,
+        });
+    }
+    let mut events: Vec<WebhookEvent> = Vec::new();
+    for row in rows {
+        if events.last().is_none_or(|e| e.event_id != row.event_id) {
+            events.push(WebhookEvent {
+                event_id: row.event_id,
+                event_type: row.event_type,
+                account_id: row.account_id,
+                created_at: rfc3339(row.created_at),
                 deliveries: vec![],
             });
         }
-        let delivered = delivered_at.map(rfc3339);
-        let next_attempt_at = delivered.is_none().then(|| rfc3339(next));
-        let delivery = DeliveryView {
-            endpoint,
-            attempts,
+        let delivered = row.delivered_at.map(rfc3339);
+        let delivery = Delivery {
+            endpoint: row.endpoint,
+            attempts: row.attempts,
+            next_attempt_at: delivered.is_none().then(|| rfc3339(row.next_attempt_at)),
             delivered_at: delivered,
-            next_attempt_at,
-            last_status: status,
-            last_error: error,
+            last_status: row.last_status,
+            last_error: row.last_error,
+            tries: tries_of.remove(&row.delivery_id).unwrap_or_default(),
         };
         if let Some(event) = events.last_mut() {
             event.deliveries.push(delivery);
         }
     }
     Ok(events)
+}
+
+/// Makes every delivery of `event_id` due again now, delivered or not (the receiver gets
+/// the same event id again, and deduplicates on it if it already had it); `false` when
+/// there is no such event.
+pub async fn redeliver(pool: &Pool, event_id: &str, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE webhook_deliveries SET delivered_at = NULL, next_attempt_at = $1, lease_until = NULL \
+         WHERE event_id = $2",
+    )
+    .bind(now)
+    .bind(event_id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }

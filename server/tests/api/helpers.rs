@@ -176,6 +176,19 @@ impl TestApp {
         plugboard_server::db::connect(&self.database_url).await.unwrap()
     }
 
+    /// The `plugboard` command on this app's database, as an operator would run it.
+    pub fn command(&self) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_plugboard"));
+        command
+            .env_clear()
+            .env("PLUGBOARD_SERVER_DATABASE_URL", &self.database_url)
+            .env(
+                "PLUGBOARD_MASTER_KEY",
+                base64::engine::general_purpose::STANDARD.encode([42u8; 32]),
+            );
+        command
+    }
+
     /// Whether the tests run on PostgreSQL (`PLUGBOARD_TEST_POSTGRES_URL`).
     pub fn on_postgres(&self) -> bool {
         self.database_url.starts_with("postgres")

@@ -8,6 +8,7 @@ mod api_key_flow;
 mod assets;
 mod auth_modes;
 mod category_labels;
+mod console;
 mod deployments;
 mod lifecycle;
 mod limits;
