@@ -197,7 +197,7 @@ impl Api {
             Ok(body) => ApiError {
                 status,
                 code: body.error.code,
-                message: body.error.message,
+                message: sentence(&body.error.message),
             },
             Err(_) => ApiError {
                 status,
@@ -214,6 +214,20 @@ impl Api {
     }
 }
 
+/// The server words its messages for logs and API clients ("wrong e-mail or password");
+/// on screen they read as sentences.
+fn sentence(message: &str) -> String {
+    let mut chars = message.trim().chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => return "The server refused without saying why.".into(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
 fn url(path: &str) -> String {
     format!("{BASE}{path}")
 }
@@ -225,4 +239,26 @@ fn account_url(id: &str, rest: &str) -> String {
 /// Ids come from the server, but one with a `/` or `?` must not become another path.
 fn segment(id: &str) -> String {
     String::from(js_sys::encode_uri_component(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    #[wasm_bindgen_test]
+    fn server_messages_read_as_sentences() {
+        assert_eq!(sentence("wrong e-mail or password"), "Wrong e-mail or password.");
+        assert_eq!(sentence("Already one."), "Already one.");
+        assert_eq!(sentence("  "), "The server refused without saying why.");
+    }
+
+    #[wasm_bindgen_test]
+    fn ids_cannot_become_other_paths() {
+        assert_eq!(
+            account_url("a/b?c", "/verify"),
+            "/console/api/accounts/a%2Fb%3Fc/verify"
+        );
+    }
 }

@@ -70,3 +70,32 @@ pub fn latency(ms: i64) -> String {
     }
     format!("{}{out} ms", if ms < 0 { "-" } else { "" })
 }
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    #[wasm_bindgen_test]
+    fn codes_read_as_words() {
+        assert_eq!(code("verify_account"), "Verify account");
+        assert_eq!(code("credentials_read"), "Credentials read");
+        assert_eq!(code(""), "");
+    }
+
+    #[wasm_bindgen_test]
+    fn latencies_group_thousands() {
+        assert_eq!(latency(7), "7 ms");
+        assert_eq!(latency(1234), "1,234 ms");
+        assert_eq!(latency(1234567), "1,234,567 ms");
+        assert_eq!(latency(-5), "-5 ms");
+    }
+
+    #[wasm_bindgen_test]
+    fn times_are_readable_and_unreadable_ones_stay_as_they_came() {
+        let shown = time("2025-12-02T14:05:09Z");
+        assert!(shown.contains("2025") && shown.contains("Dec"), "{shown}");
+        assert_eq!(time("not a time"), "not a time");
+    }
+}

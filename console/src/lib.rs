@@ -21,9 +21,14 @@ use crate::pages::sign_in::SignInPage;
 use crate::session::Session;
 use crate::shell::Shell;
 
+// The unit tests use the browser (dates, URL encoding): `cargo xtask test` runs them in
+// headless Chromium.
+#[cfg(test)]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 /// Runs when boot.js initialises the module: replaces the shell's "Loading" text with
-/// the app.
-#[wasm_bindgen(start)]
+/// the app. (Not in the unit tests' module, whose page has no shell.)
+#[cfg_attr(not(test), wasm_bindgen(start))]
 pub fn start() {
     let root = document()
         .get_element_by_id("console")
@@ -40,6 +45,9 @@ fn App() -> impl IntoView {
     provide_context(api);
     provide_context(session);
     spawn_local(check_session(api, session));
+    // Whether the sign-in page was shown in this page's life: the console that follows it
+    // takes focus, as the form it replaces had it.
+    let signed_in_here = StoredValue::new(false);
     move || match session.get() {
         Session::Checking => view! {
             <main class="centered">
@@ -47,8 +55,14 @@ fn App() -> impl IntoView {
             </main>
         }
         .into_any(),
-        Session::SignedOut(notice) => view! { <SignInPage notice/> }.into_any(),
-        Session::SignedIn(operator) => view! { <Shell operator/> }.into_any(),
+        Session::SignedOut(notice) => {
+            signed_in_here.set_value(true);
+            view! { <SignInPage notice/> }.into_any()
+        }
+        Session::SignedIn(operator) => {
+            let after_sign_in = signed_in_here.get_value();
+            view! { <Shell operator after_sign_in/> }.into_any()
+        }
         Session::Unknown(message) => view! {
             <main class="centered">
                 <h1>"Plugboard console"</h1>

@@ -57,20 +57,22 @@ impl Route {
     }
 }
 
-/// The current route and whether the operator has navigated since the page loaded.
+/// The current route and whether focus should go to each new screen's heading.
 #[derive(Clone, Copy)]
 pub struct Router {
     pub route: Memo<Route>,
-    /// False on the first screen: focus stays where the browser put it. After a
-    /// navigation, each screen moves focus to its heading so screen readers announce the
-    /// new page (there is no page load to do it).
+    /// False on the first screen of a page load: focus stays where the browser put it.
+    /// After a navigation (or a sign-in, whose form is gone), each screen moves focus to
+    /// its heading so screen readers announce the new page (there is no page load to do
+    /// it), and Tab continues from there rather than from a vanished element.
     pub navigated: Signal<bool>,
 }
 
-/// Starts following `location.hash`. Call once, at the top of the app.
-pub fn follow_hash() -> Router {
+/// Starts following `location.hash`. Call once, at the top of the app; `moved` when the
+/// first screen replaces something the operator was using.
+pub fn follow_hash(moved: bool) -> Router {
     let hash = RwSignal::new(current_hash());
-    let navigated = RwSignal::new(false);
+    let navigated = RwSignal::new(moved);
     let handle = window_event_listener(leptos::ev::hashchange, move |_| {
         navigated.set(true);
         hash.set(current_hash());
@@ -89,4 +91,50 @@ pub fn go(route: &Route) {
 
 fn current_hash() -> String {
     window().location().hash().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    #[wasm_bindgen_test]
+    fn every_screen_reads_back_from_its_own_link() {
+        let account = Route::Account(AccountId::parse("acc_1.x-Y").unwrap());
+        for route in [
+            Route::Accounts,
+            account,
+            Route::Links,
+            Route::Apps,
+            Route::Webhooks,
+            Route::Keys,
+            Route::Audit,
+        ] {
+            assert_eq!(Route::parse(&route.href()), route);
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn an_empty_hash_is_the_accounts_list_and_anything_else_is_not_found() {
+        for hash in ["", "#", "#/", "#/accounts"] {
+            assert_eq!(Route::parse(hash), Route::Accounts, "{hash:?}");
+        }
+        for hash in [
+            "#/nowhere",
+            "#/accounts/a b",
+            "#/accounts/acc_1/more",
+            "#/links/x",
+            "#main",
+        ] {
+            assert_eq!(Route::parse(hash), Route::NotFound, "{hash:?}");
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn an_account_belongs_to_the_accounts_section() {
+        let account = Route::Account(AccountId::parse("acc_1").unwrap());
+        assert_eq!(account.section(), Route::Accounts);
+        assert_eq!(Route::Links.section(), Route::Links);
+    }
 }

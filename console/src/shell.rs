@@ -45,9 +45,13 @@ const NAV: [(Route, &str); 6] = [
 ];
 
 #[component]
-pub fn Shell(operator: OperatorInfo) -> impl IntoView {
+pub fn Shell(
+    operator: OperatorInfo,
+    /// Whether the operator just signed in on this page (focus then goes to the heading).
+    after_sign_in: bool,
+) -> impl IntoView {
     let api = expect_context::<Api>();
-    let router = route::follow_hash();
+    let router = route::follow_hash(after_sign_in);
     provide_context(router);
     provide_context(Catalog(LocalResource::new(move || api.apps())));
     provide_context(AccountsState::default());

@@ -47,7 +47,7 @@ fn AccountFields(detail: AccountDetail) -> impl IntoView {
                 <span>{detail.app_name}</span>
             </h2>
             <dl class="fields">
-                <div>
+                <div class="field-wide">
                     <dt>"Account id"</dt>
                     <dd><span class="mono">{id.clone()}</span> " " <CopyButton text=id what="account id"/></dd>
                 </div>

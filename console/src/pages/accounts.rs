@@ -216,11 +216,21 @@ fn Pager(next_key: Signal<Option<String>>) -> impl IntoView {
     };
     view! {
         <nav class="pager" aria-label="Account pages">
-            <button type="button" class="button" aria-disabled=move || no_previous().to_string() on:click=previous>
+            <button
+                type="button"
+                class="button button-small"
+                aria-disabled=move || no_previous().to_string()
+                on:click=previous
+            >
                 "Previous page"
             </button>
             <span class="muted">"Page " {page_number}</span>
-            <button type="button" class="button" aria-disabled=move || no_next().to_string() on:click=next>
+            <button
+                type="button"
+                class="button button-small"
+                aria-disabled=move || no_next().to_string()
+                on:click=next
+            >
                 "Next page"
             </button>
         </nav>

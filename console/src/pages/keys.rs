@@ -17,7 +17,10 @@ pub fn KeysPage() -> impl IntoView {
     let reload = move || keys.refetch();
     view! {
         <PageTitle text="API keys"/>
-        <p class="lede">"Your backend sends one of these as " <code>"Authorization: Bearer …"</code> "."</p>
+        <p class="lede">
+            "Your backend sends one of these as " <code>"Authorization: Bearer …"</code>
+            ". Keys listed in the configuration (" <code>"security.api_keys"</code> ") are not shown here."
+        </p>
         <CreateKey created outcome reload/>
         {move || created.get().map(|key| view! { <NewKey key dismiss=move || created.set(None)/> })}
         <OutcomeRegion outcome/>

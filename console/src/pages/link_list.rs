@@ -33,11 +33,9 @@ pub fn LinkList(links: LocalResource<ApiResult<Vec<AuthLinkSummary>>>) -> impl I
                                     <th scope="col">"Tenant"</th>
                                     <th scope="col">"Owner"</th>
                                     <th scope="col">"Username"</th>
-                                    <th scope="col">"Created by"</th>
                                     <th scope="col">"Created"</th>
                                     <th scope="col">"Expires"</th>
-                                    <th scope="col">"Used"</th>
-                                    <th scope="col">"Revoked"</th>
+                                    <th scope="col">"State"</th>
                                     <th scope="col"><span class="sr-only">"Actions"</span></th>
                                 </tr>
                             </thead>
@@ -67,14 +65,16 @@ fn LinkRow(
             </span>
         }
     });
+    // Used and revoked are separate facts (a used link can still be revoked): one cell,
+    // a line each.
     let used = match link.used_at {
-        Some(at) => view! { <Time at/> }.into_any(),
-        None => view! { <span class="muted">"not used"</span> }.into_any(),
+        Some(at) => view! { <span class="block">"Used " <Time at/></span> }.into_any(),
+        None => view! { <span class="block muted">"Not used"</span> }.into_any(),
     };
-    let revoked = match link.revoked_at {
-        Some(at) => view! { <Badge tone="neutral" icon="⊘" text="Revoked"/> " " <Time at/> }.into_any(),
-        None if expired => view! { <Badge tone="neutral" icon="⌛" text="Expired"/> }.into_any(),
-        None => view! { <span class="muted">"no"</span> }.into_any(),
+    let ended = match link.revoked_at {
+        Some(at) => Some(view! { <Badge tone="neutral" icon="⊘" text="Revoked"/> " " <Time at/> }.into_any()),
+        None if expired => Some(view! { <Badge tone="neutral" icon="⌛" text="Expired"/> }.into_any()),
+        None => None,
     };
     let action = revocable.then(|| view! { <RevokeLink id=link.id.clone() tenant=tenant.clone() outcome reload/> });
     view! {
@@ -82,11 +82,12 @@ fn LinkRow(
             <td><span class="mono">{tenant}</span> {reconnects}</td>
             <td>{link.owner_name.unwrap_or_default()}</td>
             <td>{link.username.unwrap_or_default()}</td>
-            <td>{link.created_by}</td>
-            <td class="nowrap"><Time at=link.created_at/></td>
+            <td class="nowrap">
+                <Time at=link.created_at/>
+                <span class="block small muted">"by " {link.created_by}</span>
+            </td>
             <td class="nowrap"><Time at=link.expires_at/></td>
-            <td class="nowrap">{used}</td>
-            <td class="nowrap">{revoked}</td>
+            <td class="nowrap">{used} {ended}</td>
             <td>{action}</td>
         </tr>
     }

@@ -228,3 +228,39 @@ fn CreatedLink(tenant: String, link: AuthLink) -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    fn draft(tenant: &str, days: &str) -> Draft {
+        Draft {
+            tenant_id: tenant.into(),
+            days: days.into(),
+            ..Draft::default()
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_link_needs_only_a_tenant_and_lives_five_days_by_default() {
+        let request = draft(" acme-42 ", "").request().unwrap();
+        assert_eq!(request.tenant_id.as_str(), "acme-42");
+        assert_eq!(request.expires_in_days, Some(5));
+        assert!(request.owner_name.is_none() && request.category.is_none() && request.deployment_id.is_none());
+    }
+
+    #[wasm_bindgen_test]
+    fn the_form_names_what_to_fix() {
+        assert!(draft("", "5").request().unwrap_err().starts_with("Customer id"));
+        assert!(draft("a b", "5").request().unwrap_err().starts_with("Customer id"));
+        for days in ["0", "31", "2.5", "five"] {
+            assert!(
+                draft("acme", days).request().unwrap_err().starts_with("Expires in"),
+                "{days}"
+            );
+        }
+        assert_eq!(draft("acme", "30").request().unwrap().expires_in_days, Some(30));
+    }
+}

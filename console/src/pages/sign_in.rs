@@ -20,6 +20,16 @@ pub fn SignInPage(
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     document().set_title("Sign in · Plugboard console");
+    // After a sign-out or an ended session the control that had focus is gone: start
+    // again in the form. On a fresh page load focus stays where the browser puts it.
+    let email_input = NodeRef::<leptos::html::Input>::new();
+    if notice.is_some() {
+        Effect::new(move |_| {
+            if let Some(input) = email_input.get() {
+                let _ = input.focus();
+            }
+        });
+    }
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -57,6 +67,7 @@ pub fn SignInPage(
                     <label for="sign-in-email">"E-mail"</label>
                     <input
                         id="sign-in-email"
+                        node_ref=email_input
                         type="email"
                         name="email"
                         autocomplete="username"

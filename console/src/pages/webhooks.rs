@@ -25,7 +25,8 @@ pub fn WebhooksPage() -> impl IntoView {
         <OutcomeRegion outcome/>
         {loaded(events, "the webhook events", move |events: Vec<WebhookEvent>| {
             if events.is_empty() {
-                return view! { <p class="empty">"No webhook events yet: they start with the first connection."</p> }
+                return view! { <p class="empty">"No webhook events. Plugboard records one for each receiver in " <code>"webhooks.endpoints"</code>
+                        " when an account is created, fails verification, needs re-auth or is deleted."</p> }
                     .into_any();
             }
             events
