@@ -90,7 +90,7 @@ fn pipeline(steps: &mut Steps, skip_e2e: bool) -> anyhow::Result<()> {
             ])
             .env("PLUGBOARD_TEST_POSTGRES_URL", &postgres.url))
     })?;
-    steps.run("test: widget in headless Chromium", || {
+    steps.run("test: widget and console in headless Chromium", || {
         widget_tests(&wasm_bindgen, &chromium)
     })?;
     let options = BuildOptions {
@@ -121,9 +121,10 @@ fn pipeline(steps: &mut Steps, skip_e2e: bool) -> anyhow::Result<()> {
     })
 }
 
-/// `cargo test --target wasm32 --tests` with wasm-bindgen's runner driving Chromium through
-/// chromedriver (`--tests`: doctests are plain `main` programs the runner cannot host). The runner adds `headless` and `no-sandbox` itself; webdriver.json
-/// names the browser binary (it lives under target/ because widget/ is not ours).
+/// `cargo test --target wasm32 --tests` for the widget and the console, with wasm-bindgen's
+/// runner driving Chromium through chromedriver (`--tests`: doctests are plain `main`
+/// programs the runner cannot host). The runner adds `headless` and `no-sandbox` itself;
+/// webdriver.json names the browser binary (it lives under target/ because widget/ is not ours).
 fn widget_tests(wasm_bindgen: &WasmBindgen, chromium: &Chromium) -> anyhow::Result<()> {
     let webdriver_json = target_dir().join("wasm-bindgen/webdriver.json");
     fs::create_dir_all(webdriver_json.parent().expect("has a parent"))?;
@@ -133,11 +134,20 @@ fn widget_tests(wasm_bindgen: &WasmBindgen, chromium: &Chromium) -> anyhow::Resu
     );
     fs::write(&webdriver_json, capabilities)?;
     run(cargo()
-        .args(["test", "-p", "plugboard-widget", "--target", WASM_TARGET, "--tests"])
+        .args([
+            "test",
+            "-p",
+            "plugboard-widget",
+            "-p",
+            "plugboard-console",
+            "--target",
+            WASM_TARGET,
+            "--tests",
+        ])
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", &wasm_bindgen.test_runner)
         .env("CHROMEDRIVER", &chromium.driver)
         .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
-        // The widget's logic is DOM logic: run every test in the browser, not in Node.
+        // Their logic is DOM logic: run every test in the browser, not in Node.
         .env("WASM_BINDGEN_USE_BROWSER", "1")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
 }
