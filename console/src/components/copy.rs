@@ -62,7 +62,7 @@ pub fn CopyButton(#[prop(into)] text: Signal<String>, #[prop(into)] what: String
 #[component]
 pub fn CopyField(#[prop(into)] label: String, #[prop(into)] value: String) -> impl IntoView {
     let id = unique_id("copy");
-    let what = label.to_lowercase();
+    let what = mid_sentence(&label);
     view! {
         <div class="copy-field">
             <label for=id.clone()>{label}</label>
@@ -71,6 +71,18 @@ pub fn CopyField(#[prop(into)] label: String, #[prop(into)] value: String) -> im
                 <CopyButton text=value what/>
             </div>
         </div>
+    }
+}
+
+/// A label as it reads inside "Copy …": "Connect URL" → "connect URL", but "API key"
+/// keeps its capitals (an acronym starts it).
+fn mid_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_owned(),
     }
 }
 
@@ -83,4 +95,19 @@ pub async fn write_clipboard(text: &str) -> bool {
         return false;
     }
     JsFuture::from(navigator.clipboard().write_text(text)).await.is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::mid_sentence;
+
+    #[wasm_bindgen_test]
+    fn labels_read_inside_a_sentence_keeping_acronyms() {
+        assert_eq!(mid_sentence("Connect URL"), "connect URL");
+        assert_eq!(mid_sentence("Reconnect link"), "reconnect link");
+        assert_eq!(mid_sentence("API key"), "API key");
+        assert_eq!(mid_sentence(""), "");
+    }
 }
