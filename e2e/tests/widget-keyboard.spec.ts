@@ -18,6 +18,9 @@ test("a keyboard user connects an app from the host page's button to success and
   await expect(opener).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(host.dialog()).toBeFocused();
+  // A person tabs through what is on screen: wait for the list (and its search box) to be
+  // there, or Tab wraps past a search box that has not appeared yet.
+  await expect(page.getByRole("searchbox", { name: "Search apps" })).toBeVisible();
 
   await page.keyboard.press("Tab"); // the dialog's Close button
   await expect(page.getByRole("button", { name: "Close" })).toBeFocused();

@@ -8,7 +8,10 @@ use plugboard_shared::{
     ResultPayload, TenantId,
 };
 
+use std::collections::BTreeMap;
+
 use crate::catalog::ProviderDef;
+use crate::connect_metadata;
 use crate::credentials::Credentials;
 use crate::db::{self, Conn};
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -26,17 +29,30 @@ pub struct Connection<'a> {
     pub account_id: Option<&'a AccountId>,
 }
 
-/// Verifies and stores `credentials`; a failed verification is stored too (status
-/// `verification_failed`) so the host can see and retry it. A reconnect to an identity
-/// that another account of the tenant holds stores nothing: `409 identity_taken`, which
-/// the caller records as the attempt's failure (see [`identity_taken`]).
-pub async fn complete(
-    state: &AppState,
-    connection: &Connection<'_>,
-    credentials: Credentials,
-    expires_at: Option<i64>,
-) -> ApiResult<PopupMessage> {
-    let verification = verify_authorization(&state.http, connection.app, &credentials).await;
+/// What a provider granted: the credentials, their expiry, and the metadata read so far.
+pub struct Grant {
+    pub credentials: Credentials,
+    pub expires_at: Option<i64>,
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// Reads the metadata that needs the new credentials, then verifies and stores them; a
+/// failed verification is stored too (status `verification_failed`) so the host can see
+/// and retry it. A metadata request the credentials cannot make counts as a failed
+/// verification: they do not work. A reconnect to an identity that another account of the
+/// tenant holds stores nothing: `409 identity_taken`, which the caller records as the
+/// attempt's failure (see [`identity_taken`]).
+pub async fn complete(state: &AppState, connection: &Connection<'_>, grant: Grant) -> ApiResult<PopupMessage> {
+    let Grant {
+        credentials,
+        expires_at,
+        mut metadata,
+    } = grant;
+    let def = connection.app;
+    let verification = match connect_metadata::from_requests(&state.http, def, &credentials, &mut metadata).await {
+        Ok(()) => verify_authorization(&state.http, def, &credentials, &metadata).await,
+        Err(detail) => Verification::Failed { detail, status: None },
+    };
     let (status, identity, result) = match &verification {
         Verification::Verified { identity, .. } => {
             (AccountStatus::Verified, identity.as_str(), ConnectResult::Authorized)
@@ -55,6 +71,7 @@ pub async fn complete(
         expires_at,
         account_id: connection.account_id,
         now: state.clock.now(),
+        metadata: &metadata,
     };
     let mut tx = db::begin_write(&state.pool).await?;
     let (row, already_exists) = match accounts::upsert(&mut tx, &state.key, &new).await {

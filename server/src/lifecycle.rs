@@ -4,14 +4,14 @@
 
 use std::time::{Duration, Instant};
 
-use oauth2::RefreshToken;
 use plugboard_shared::{AccountId, AccountStatus};
 
 use crate::catalog::ProviderDef;
+use crate::connect_metadata;
 use crate::credentials::Credentials;
 use crate::db;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::oauth_client::{code_client, credentials_from, token_error_message};
+use crate::oauth_client::{self, credentials_from};
 use crate::state::AppState;
 use crate::store::accounts::{self, AccountRow};
 use crate::store::logs::{self, Event};
@@ -55,7 +55,7 @@ fn unknown(account_id: &AccountId) -> ApiError {
 pub async fn reverify(state: &AppState, account_id: &AccountId) -> ApiResult<AccountRow> {
     let loaded = load(state, account_id).await?;
     let started = Instant::now();
-    let verification = verify_authorization(&state.http, loaded.def, &loaded.credentials).await;
+    let verification = verify_authorization(&state.http, loaded.def, &loaded.credentials, &loaded.row.metadata()).await;
     let (status, detail) = match &verification {
         Verification::Verified { .. } => (AccountStatus::Verified, None),
         Verification::Failed { detail, .. } => (AccountStatus::VerificationFailed, Some(detail.as_str())),
@@ -179,30 +179,28 @@ pub async fn refresh_now(state: &AppState, account_id: &AccountId) -> ApiResult<
 async fn refresh(state: &AppState, loaded: &Loaded<'_>) -> ApiResult<()> {
     let started = Instant::now();
     let account_id = &loaded.row.account_id;
-    let client = code_client(state, loaded.def, &loaded.credentials.fields)?;
-    let refresh_token = RefreshToken::new(loaded.credentials.refresh_token.clone().unwrap_or_default());
-    let result = client
-        .exchange_refresh_token(&refresh_token)
-        .request_async(&state.http)
-        .await;
+    let mut metadata = loaded.row.metadata();
+    let result = oauth_client::refresh(state, loaded.def, &loaded.credentials, &metadata).await?;
     match result {
-        Ok(token) => {
+        Ok(granted) => {
             let (mut credentials, expires_at) =
-                credentials_from(&token, loaded.credentials.fields.clone(), state.clock.now());
+                credentials_from(&granted.token, loaded.credentials.fields.clone(), state.clock.now());
             // Providers that do not rotate refresh tokens omit them from the answer.
             credentials.refresh_token = credentials
                 .refresh_token
                 .or_else(|| loaded.credentials.refresh_token.clone());
-            let mut tx = db::begin_write(&state.pool).await?;
-            accounts::store_refreshed(
-                &mut tx,
-                &state.key,
-                account_id,
-                &credentials,
+            // Values the refresh answer carries again replace the old ones; the rest stay.
+            let mut renewed = metadata.clone();
+            if connect_metadata::from_token_answer(loaded.def, &granted.answer, &mut renewed).is_ok() {
+                metadata = renewed;
+            }
+            let refreshed = accounts::Refreshed {
+                credentials: &credentials,
                 expires_at,
-                state.clock.now(),
-            )
-            .await?;
+                metadata: &metadata,
+            };
+            let mut tx = db::begin_write(&state.pool).await?;
+            accounts::store_refreshed(&mut tx, &state.key, account_id, &refreshed, state.clock.now()).await?;
             let event = Event {
                 action: "refresh",
                 ok: true,
@@ -214,8 +212,7 @@ async fn refresh(state: &AppState, loaded: &Loaded<'_>) -> ApiResult<()> {
             tx.commit().await?;
             Ok(())
         }
-        Err(err) => {
-            let message = token_error_message(&err);
+        Err(message) => {
             let mut tx = db::begin_write(&state.pool).await?;
             accounts::set_status(
                 &mut tx,

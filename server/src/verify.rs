@@ -2,11 +2,12 @@
 
 use std::time::Duration;
 
-use reqwest::header::AUTHORIZATION;
+use std::collections::BTreeMap;
 
 use crate::catalog::template::{self, Values};
-use crate::catalog::{ProviderDef, VerifyAuth, VerifyMethod};
+use crate::catalog::{ProviderDef, VerifyMethod};
 use crate::credentials::Credentials;
+use crate::provider_call::{authorize, template_values};
 
 /// How long a provider may take to answer the verification call.
 const VERIFY_TIMEOUT: Duration = Duration::from_secs(15);
@@ -30,13 +31,15 @@ impl Verification {
     }
 }
 
-/// Calls the provider's verification endpoint with `credentials`.
+/// Calls the provider's verification endpoint with `credentials`; `metadata` fills
+/// `{metadata.…}` in its URL.
 pub async fn verify_authorization(
     http: &reqwest::Client,
     def: &ProviderDef,
     credentials: &Credentials,
+    metadata: &BTreeMap<String, String>,
 ) -> Verification {
-    match request(http, def, credentials) {
+    match request(http, def, &template_values(credentials, metadata)) {
         Ok(request) => send(request, &def.verify.identity).await,
         Err(missing) => Verification::Failed {
             detail: format!("the verification call needs {{{missing}}}"),
@@ -45,23 +48,9 @@ pub async fn verify_authorization(
     }
 }
 
-/// Templates see the typed fields and the access token.
-fn values(credentials: &Credentials) -> Values {
-    let mut values = credentials.fields.clone();
-    if let Some(token) = &credentials.access_token {
-        values.insert("access_token".into(), token.clone());
-    }
-    values
-}
-
-fn request(
-    http: &reqwest::Client,
-    def: &ProviderDef,
-    credentials: &Credentials,
-) -> Result<reqwest::RequestBuilder, String> {
+fn request(http: &reqwest::Client, def: &ProviderDef, values: &Values) -> Result<reqwest::RequestBuilder, String> {
     let verify = &def.verify;
-    let values = values(credentials);
-    let url = template::fill(&verify.url, &values)?;
+    let url = template::fill(&verify.url, values)?;
     let mut request = match verify.method {
         VerifyMethod::Get => http.get(url),
         VerifyMethod::Post => http.post(url),
@@ -71,23 +60,7 @@ fn request(
     for (name, value) in &verify.headers {
         request = request.header(name, value);
     }
-    let token = || match &verify.token {
-        Some(token) => template::fill(token, &values),
-        None => values
-            .get("access_token")
-            .or_else(|| values.get("api_key"))
-            .cloned()
-            .ok_or_else(|| "access_token".into()),
-    };
-    Ok(match verify.auth {
-        VerifyAuth::Bearer => request.header(AUTHORIZATION, format!("Bearer {}", token()?)),
-        VerifyAuth::Header => request.header(verify.header.as_deref().unwrap_or("X-Api-Key"), token()?),
-        VerifyAuth::Basic => {
-            let username = template::fill(verify.username.as_deref().unwrap_or("{username}"), &values)?;
-            let password = template::fill(verify.password.as_deref().unwrap_or("{password}"), &values)?;
-            request.basic_auth(username, Some(password))
-        }
-    })
+    authorize(request, &verify.credential(), values)
 }
 
 async fn send(request: reqwest::RequestBuilder, identity_pointer: &str) -> Verification {
@@ -121,11 +94,7 @@ async fn send(request: reqwest::RequestBuilder, identity_pointer: &str) -> Verif
 
 /// The identity at `pointer`, as text; empty when absent.
 fn identity_at(body: &serde_json::Value, pointer: &str) -> String {
-    match body.pointer(pointer) {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
+    crate::catalog::metadata::text_at(body, pointer).unwrap_or_default()
 }
 
 #[cfg(test)]

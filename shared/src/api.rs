@@ -259,6 +259,10 @@ pub struct IntegratedAccount {
     /// RFC 3339 expiry of the access token, when the provider gave one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
+    /// Non-secret values the provider returned that later calls need (`instance_host`,
+    /// `realm_id`, `cloud_id`…), as its catalog entry declares them.
+    #[serde(default)]
+    pub metadata: std::collections::BTreeMap<String, String>,
 }
 
 /// Answer of `GET /integrated-accounts`.

@@ -102,6 +102,7 @@ const LABELS: &[[&str; 6]] = &[
         "Productividad",
         "Produtividade",
     ],
+    ["sales", "Sales", "Vertrieb", "Ventes", "Ventas", "Vendas"],
     [
         "scheduling",
         "Scheduling",

@@ -2,6 +2,8 @@
 //! deployment is one file) overlaid with `[[providers]]` from the configuration.
 
 pub mod categories;
+pub mod credential_auth;
+pub mod metadata;
 mod provider;
 pub mod template;
 
@@ -11,7 +13,8 @@ use anyhow::{Context, bail};
 use include_dir::{Dir, include_dir};
 use plugboard_shared::AppKey;
 
-pub use provider::{ProviderDef, TokenAuth, VerifyAuth, VerifyDef, VerifyMethod};
+pub use credential_auth::{AuthScheme, CredentialAuth};
+pub use provider::{ProviderDef, TokenAuth, TokenRequest, VerifyDef, VerifyMethod};
 
 static CATALOG_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalog");
 
@@ -127,6 +130,16 @@ mod tests {
         );
         for def in catalog.iter() {
             assert!(!def.name.trim().is_empty(), "{}: name", def.key);
+            assert!(
+                !def.private_network,
+                "{}: only an operator's [[providers]] may reach private addresses",
+                def.key
+            );
+            assert!(
+                def.api_headers.values().all(|t| !t.contains("{access_token}")),
+                "{}: credentials go through api_auth, not api_headers",
+                def.key
+            );
             assert!(!def.category.trim().is_empty(), "{}: category", def.key);
             for field in &def.fields {
                 assert!(
@@ -150,7 +163,7 @@ mod tests {
     #[test]
     fn a_broken_entry_names_its_field() {
         let bad = |text: &str| Catalog::load(&[toml::from_str(text).unwrap()], false, "http://x").unwrap_err();
-        let base = "key = \"x\"\nname = \"X\"\ncategory = \"crm\"\n";
+        let base = "key = \"x\"\nname = \"X\"\ncategory = \"crm\"\nbase_url = \"https://api.x.com\"\n";
         let err = bad(&format!(
             "{base}auth_mode = \"oauth2\"\ntoken_url = \"https://x/t\"\nverify = {{ url = \"https://x/me\", identity = \"/id\" }}"
         ));
@@ -177,5 +190,27 @@ mod tests {
             "{base}auth_mode = \"api_key\"\nfields = [{{ name = \"api_key\", label = \"Key\" }}]\nverify = {{ url = \"https://x/me\", identity = \"email\" }}"
         ));
         assert!(format!("{err:#}").contains("JSON pointer"), "{err:#}");
+        let oauth = "auth_mode = \"oauth2\"\nauthorization_url = \"https://x/a\"\nverify = { url = \"https://x/me\", identity = \"/id\" }";
+        // Metadata used but not declared, or used before the provider has given it.
+        let err = bad(&format!(
+            "{base}{oauth}\ntoken_url = \"https://{{metadata.dc}}.x.com/t\""
+        ));
+        assert!(format!("{err:#}").contains("no metadata dc"), "{err:#}");
+        let err = bad(&format!(
+            "{base}{oauth}\ntoken_url = \"https://{{metadata.dc}}.x.com/t\"\nmetadata = [{{ name = \"dc\", token = \"/dc\" }}]"
+        ));
+        assert!(
+            format!("{err:#}").contains("before the provider has given it"),
+            "{err:#}"
+        );
+        let err = bad(&format!(
+            "{base}{oauth}\ntoken_url = \"https://x/t\"\nmetadata = [{{ name = \"dc\", request = \"https://x/m\" }}]"
+        ));
+        assert!(format!("{err:#}").contains("pointer"), "{err:#}");
+        // A callback value may fill the token URL (Zoho's data centre).
+        let ok = format!(
+            "{base}{oauth}\ntoken_url = \"https://{{metadata.dc}}/t\"\nmetadata = [{{ name = \"dc\", callback = \"accounts-server\", format = \"host\" }}]"
+        );
+        assert!(Catalog::load(&[toml::from_str(&ok).unwrap()], false, "http://x").is_ok());
     }
 }

@@ -7,6 +7,8 @@ use anyhow::{Context, bail, ensure};
 use plugboard_shared::{AppKey, AuthMode, FormField};
 use serde::Deserialize;
 
+use super::credential_auth::{AuthScheme, CredentialAuth};
+use super::metadata::{MetadataDef, Source};
 use super::template::{self, Values};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -20,6 +22,14 @@ pub struct ProviderDef {
     pub logo: Option<String>,
     pub authorization_url: Option<String>,
     pub token_url: Option<String>,
+    /// The refresh grant's endpoint, when it is not `token_url` (Figma).
+    pub refresh_url: Option<String>,
+    /// Body encoding of token requests: form (RFC 6749) or JSON (Notion).
+    #[serde(default)]
+    pub token_request: TokenRequest,
+    /// Extra parameters of the code exchange and the refresh (expiring-token switches…).
+    #[serde(default)]
+    pub token_params: BTreeMap<String, String>,
     #[serde(default)]
     pub scopes: Vec<String>,
     #[serde(default = "space")]
@@ -42,7 +52,22 @@ pub struct ProviderDef {
     /// subdomain that an OAuth app needs before the popup opens.
     #[serde(default)]
     pub fields: Vec<FormField>,
+    /// Values the provider returns that later calls need (see `metadata.rs`).
+    #[serde(default)]
+    pub metadata: Vec<MetadataDef>,
     pub verify: VerifyDef,
+    /// Root of the provider's API: proxied calls go to `base_url` + path.
+    pub base_url: String,
+    /// How proxied calls carry the credentials; default: as the verification call does.
+    pub api_auth: Option<CredentialAuth>,
+    /// Headers every proxied call needs: constants (`Notion-Version`…) or templates of
+    /// fields and metadata (Xero's `Xero-tenant-id = "{metadata.tenant_id}"`).
+    #[serde(default)]
+    pub api_headers: BTreeMap<String, String>,
+    /// Proxied calls may reach private and loopback addresses (a self-hosted provider).
+    /// Only the operator's `[[providers]]` may say so, never a catalog file.
+    #[serde(default)]
+    pub private_network: bool,
 }
 
 fn yes() -> bool {
@@ -62,6 +87,15 @@ pub enum TokenAuth {
     ClientSecretBasic,
 }
 
+/// How token requests are encoded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenRequest {
+    #[default]
+    Form,
+    Json,
+}
+
 /// The protected call that proves new credentials work.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -72,18 +106,34 @@ pub struct VerifyDef {
     /// JSON pointer (RFC 6901) to the identity in the response.
     pub identity: String,
     #[serde(default)]
-    pub auth: VerifyAuth,
-    /// The credential template for `bearer` and `header`; default: the access token,
-    /// else the `api_key` field.
+    pub auth: AuthScheme,
+    /// The credential template for `bearer`, `header` and `query`; default: the access
+    /// token, else the `api_key` field.
     pub token: Option<String>,
     /// Header name for `auth = "header"`.
     pub header: Option<String>,
+    /// Query parameter name for `auth = "query"`.
+    pub param: Option<String>,
     /// Templates for `auth = "basic"`; default `{username}` and `{password}`.
     pub username: Option<String>,
     pub password: Option<String>,
     /// Constant headers some APIs require (`Notion-Version`…).
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+}
+
+impl VerifyDef {
+    /// Its credential part, as proxied calls default to it.
+    pub fn credential(&self) -> CredentialAuth {
+        CredentialAuth {
+            auth: self.auth,
+            token: self.token.clone(),
+            header: self.header.clone(),
+            param: self.param.clone(),
+            username: self.username.clone(),
+            password: self.password.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -94,21 +144,20 @@ pub enum VerifyMethod {
     Post,
 }
 
-/// Where the verification call puts the credential.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VerifyAuth {
-    /// `Authorization: Bearer <token>`.
-    #[default]
-    Bearer,
-    /// `Authorization: Basic` from the username and password templates.
-    Basic,
-    /// `<header>: <token>`.
-    Header,
-}
-
 /// Values the server itself provides to templates.
 pub const SERVER_VALUES: [&str; 2] = ["public_url", "access_token"];
+
+/// When a template is filled, which values exist: the typed fields always; metadata from
+/// the callback once the provider answered; the rest once the token is in hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    /// The authorization request: only typed fields.
+    Authorize,
+    /// The code exchange: plus callback metadata.
+    Exchange,
+    /// Anything after the token (verification, proxy, refresh, metadata requests).
+    Connected,
+}
 
 impl ProviderDef {
     pub(super) fn fill_public_url(&mut self, public_url: &str) {
@@ -116,24 +165,57 @@ impl ProviderDef {
         for url in [
             &mut self.authorization_url,
             &mut self.token_url,
+            &mut self.refresh_url,
             &mut self.revoke_url,
             &mut self.issuer,
         ] {
             url.as_mut().map(fill);
         }
         fill(&mut self.verify.url);
+        fill(&mut self.base_url);
+        for metadata in &mut self.metadata {
+            metadata.request.as_mut().map(fill);
+        }
+    }
+
+    /// How proxied calls carry the credentials.
+    pub fn api_credential(&self) -> CredentialAuth {
+        self.api_auth.clone().unwrap_or_else(|| self.verify.credential())
+    }
+
+    /// Every URL template, with the stage it is filled at.
+    fn urls(&self) -> Vec<(&'static str, &str, Stage)> {
+        let mut urls = vec![
+            ("verify.url", self.verify.url.as_str(), Stage::Connected),
+            ("base_url", self.base_url.as_str(), Stage::Connected),
+        ];
+        let optional = [
+            ("authorization_url", &self.authorization_url, Stage::Authorize),
+            ("token_url", &self.token_url, Stage::Exchange),
+            ("refresh_url", &self.refresh_url, Stage::Connected),
+            ("revoke_url", &self.revoke_url, Stage::Connected),
+        ];
+        urls.extend(
+            optional
+                .into_iter()
+                .filter_map(|(name, url, stage)| url.as_deref().map(|u| (name, u, stage))),
+        );
+        urls.extend(
+            self.metadata
+                .iter()
+                .filter_map(|m| m.request.as_deref().map(|u| ("metadata.request", u, Stage::Connected))),
+        );
+        urls
     }
 
     /// Field names that end up inside URLs: their values must be [`template::url_safe`].
     pub fn url_fields(&self) -> Vec<&str> {
-        let urls = [&self.authorization_url, &self.token_url, &self.revoke_url]
+        let mut names: Vec<&str> = self
+            .urls()
             .into_iter()
-            .flatten();
-        let mut names: Vec<&str> = urls
-            .chain([&self.verify.url])
-            .flat_map(|u| template::placeholders(u))
+            .flat_map(|(_, url, _)| template::placeholders(url))
+            .filter(|n| !SERVER_VALUES.contains(n) && !n.starts_with("metadata."))
             .collect();
-        names.retain(|n| !SERVER_VALUES.contains(n));
         names.sort_unstable();
         names.dedup();
         names
@@ -161,34 +243,84 @@ impl ProviderDef {
                 );
             }
         }
-        if let Some(url) = &self.revoke_url {
-            self.check_url("revoke_url", Some(url), allow_http)?;
+        for (name, url, _) in self.urls() {
+            self.check_url(name, Some(url), allow_http)?;
         }
-        self.check_url("verify.url", Some(&self.verify.url), allow_http)?;
         ensure!(
             self.verify.identity.starts_with('/'),
             "verify.identity {:?} must be a JSON pointer such as /email",
             self.verify.identity
         );
-        if self.verify.auth == VerifyAuth::Header {
+        self.verify.credential().check("verify")?;
+        if let Some(api) = &self.api_auth {
+            api.check("api_auth")?;
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for metadata in &self.metadata {
+            metadata.check()?;
             ensure!(
-                self.verify.header.is_some(),
-                "verify.header is required with auth = \"header\""
+                names.insert(&metadata.name),
+                "metadata {} is declared twice",
+                metadata.name
             );
         }
-        let declared: Vec<&str> = self.fields.iter().map(|f| f.name.as_str()).collect();
-        let templates = [&self.verify.token, &self.verify.username, &self.verify.password]
+        self.check_placeholders()
+    }
+
+    /// Every placeholder names a value that exists when it is filled.
+    fn check_placeholders(&self) -> anyhow::Result<()> {
+        let connected = self.verify.credential();
+        let api = self.api_credential();
+        let credential_templates = connected
+            .templates()
+            .chain(api.templates())
+            .map(|t| ("a credential template", t.as_str(), Stage::Connected));
+        let metadata_headers = self
+            .metadata
+            .iter()
+            .flat_map(|m| m.headers.values())
+            .map(|t| ("metadata.headers", t.as_str(), Stage::Connected));
+        let api_headers = self
+            .api_headers
+            .values()
+            .map(|t| ("api_headers", t.as_str(), Stage::Connected));
+        let all = self
+            .urls()
             .into_iter()
-            .flatten();
-        for name in templates
-            .flat_map(|t| template::placeholders(t))
-            .chain(self.url_fields())
-        {
-            ensure!(
-                declared.contains(&name) || SERVER_VALUES.contains(&name),
-                "placeholder {{{name}}} is neither a field nor one of {SERVER_VALUES:?}"
-            );
+            .chain(credential_templates)
+            .chain(metadata_headers)
+            .chain(api_headers);
+        for (what, template, stage) in all {
+            for name in template::placeholders(template) {
+                self.check_placeholder(what, name, stage)?;
+            }
         }
+        Ok(())
+    }
+
+    fn check_placeholder(&self, what: &str, name: &str, stage: Stage) -> anyhow::Result<()> {
+        if let Some(metadata) = name.strip_prefix("metadata.") {
+            let declared = self.metadata.iter().find(|m| m.name == metadata);
+            let Some(declared) = declared else {
+                bail!("{what} uses {{{name}}}, but no metadata {metadata} is declared");
+            };
+            let known_at = match declared.source() {
+                Source::Callback(_) => Stage::Exchange,
+                Source::Token(_) | Source::Request { .. } => Stage::Connected,
+            };
+            ensure!(
+                known_at <= stage,
+                "{what} uses {{{name}}} before the provider has given it"
+            );
+            return Ok(());
+        }
+        let ok = self.fields.iter().any(|f| f.name == name)
+            || name == "public_url"
+            || (name == "access_token" && stage == Stage::Connected);
+        ensure!(
+            ok,
+            "{what}: placeholder {{{name}}} is neither a field, public_url, access_token nor declared metadata"
+        );
         Ok(())
     }
 

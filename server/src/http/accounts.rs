@@ -117,6 +117,8 @@ pub(super) struct UsableCredentials {
     /// Typed values: API keys, usernames and passwords, subdomains.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     fields: std::collections::BTreeMap<String, String>,
+    /// What later calls need besides the credentials (an instance, a realm, a cloud id).
+    metadata: std::collections::BTreeMap<String, String>,
 }
 
 #[utoipa::path(get, path = "/integrated-accounts/{account_id}/credentials", tag = "accounts", params(("account_id" = AccountId, Path)), security(("api_key" = [])),
@@ -127,6 +129,7 @@ pub(super) async fn credentials(
     Path(account_id): Path<AccountId>,
 ) -> ApiResult<Json<UsableCredentials>> {
     let (row, credentials) = lifecycle::fresh_credentials(&state, &account_id).await?;
+    let metadata = row.metadata();
     Ok(Json(UsableCredentials {
         account_id: row.account_id,
         app: row.app,
@@ -135,6 +138,7 @@ pub(super) async fn credentials(
         expires_at: row.expires_at.map(crate::clock::rfc3339),
         scope: credentials.scope,
         fields: credentials.fields,
+        metadata,
     }))
 }
 

@@ -1,12 +1,12 @@
 //! The OAuth 2.0 authorization-code dance with PKCE S256 (RFC 6749, RFC 7636, RFC 9700):
 //! `GET /oauth/start/{attempt_id}` in the popup, `GET /oauth/callback` from the provider.
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use oauth2::{AuthorizationCode, CsrfToken, PkceCodeChallenge, PkceCodeVerifier};
+use oauth2::{CsrfToken, PkceCodeChallenge};
 use plugboard_shared::{FailureReason, PopupMessage};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -16,10 +16,11 @@ use super::callback_page::{dead_end, deliver};
 use super::extract::{Path, Query};
 use crate::catalog::ProviderDef;
 use crate::catalog::template::Values;
-use crate::connect::{self, Connection};
+use crate::connect::{self, Connection, Grant};
+use crate::connect_metadata;
 use crate::crypto::{random_token, token_hash};
 use crate::error::ApiResult;
-use crate::oauth_client::{code_client, credentials_from, scopes, token_error_message};
+use crate::oauth_client::{authorize_client, credentials_from, exchange_code, scopes};
 use crate::state::AppState;
 use crate::store::attempts::{self, AttemptRow};
 
@@ -71,7 +72,7 @@ async fn begin(state: &AppState, jar: CookieJar, attempt_id: &str) -> anyhow::Re
     )
     .await?;
     anyhow::ensure!(started, "attempt already started or expired");
-    let client = code_client(state, def, &inputs(&attempt))?;
+    let client = authorize_client(state, def, &inputs(&attempt))?;
     let mut request = client
         .authorize_url(|| CsrfToken::new(state_token))
         .add_scopes(scopes(def));
@@ -116,6 +117,7 @@ pub(super) async fn callback(
     State(state): State<AppState>,
     jar: CookieJar,
     Query(query): Query<CallbackQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Response {
     let attempt = match find_attempt(&state, &jar, &query).await {
         Ok(attempt) => attempt,
@@ -125,7 +127,7 @@ pub(super) async fn callback(
             return dead_end(StatusCode::SERVICE_UNAVAILABLE, ON_OUR_SIDE);
         }
     };
-    let finished = finish(&state, &attempt, query).await;
+    let finished = finish(&state, &attempt, query, &query_pairs(raw.as_deref())).await;
     if let Err(err) = &finished {
         tracing::error!(error = %format!("{err:#}"), "oauth callback failed");
         // The attempt is claimed and will not finish: say so to whoever asks for it.
@@ -208,7 +210,19 @@ async fn find_attempt(state: &AppState, jar: &CookieJar, query: &CallbackQuery) 
     }
 }
 
-async fn finish(state: &AppState, attempt: &AttemptRow, query: CallbackQuery) -> ApiResult<PopupMessage> {
+/// Every parameter of the callback's query, for metadata a provider sends there.
+fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+async fn finish(
+    state: &AppState,
+    attempt: &AttemptRow,
+    query: CallbackQuery,
+    pairs: &[(String, String)],
+) -> ApiResult<PopupMessage> {
     let def = provider(state, attempt)?;
     let fail = |reason, message: String| connect::fail(state, &attempt.attempt_id, &def.key, reason, Some(message));
     // RFC 9207: a provider that names itself must name the one this attempt went to
@@ -239,27 +253,37 @@ async fn finish(state: &AppState, attempt: &AttemptRow, query: CallbackQuery) ->
         .await;
     };
     let inputs = inputs(attempt);
-    let client = code_client(state, def, &inputs)?;
-    let mut exchange = client.exchange_code(AuthorizationCode::new(code));
-    if let Some(verifier) = attempt.pkce_verifier.clone().filter(|_| def.pkce) {
-        exchange = exchange.set_pkce_verifier(PkceCodeVerifier::new(verifier));
-    }
-    let token = match exchange.request_async(&state.http).await {
-        Ok(token) => token,
-        Err(err) => {
+    // Some providers name the data centre the token URL is at in the callback (Zoho).
+    let mut metadata = match connect_metadata::from_callback(def, pairs) {
+        Ok(metadata) => metadata,
+        Err(message) => return fail(FailureReason::ProviderError, message).await,
+    };
+    let mut values = inputs.clone();
+    values.extend(crate::catalog::metadata::as_values(&metadata));
+    let granted = match exchange_code(state, def, &values, code, attempt.pkce_verifier.clone()).await? {
+        Ok(granted) => granted,
+        Err(message) => {
             tracing::warn!(app = %def.key, "token exchange failed");
-            return fail(FailureReason::ProviderError, token_error_message(&err)).await;
+            return fail(FailureReason::ProviderError, message).await;
         }
     };
+    if let Err(message) = connect_metadata::from_token_answer(def, &granted.answer, &mut metadata) {
+        return fail(FailureReason::ProviderError, message).await;
+    }
     // The typed values (a subdomain…) go with the credentials: later calls need them.
-    let (credentials, expires_at) = credentials_from(&token, inputs, state.clock.now());
+    let (credentials, expires_at) = credentials_from(&granted.token, inputs, state.clock.now());
     let connection = Connection {
         attempt_id: &attempt.attempt_id,
         tenant_id: &attempt.tenant_id,
         app: def,
         account_id: attempt.account_id.as_ref(),
     };
-    match connect::complete(state, &connection, credentials, expires_at).await {
+    let grant = Grant {
+        credentials,
+        expires_at,
+        metadata,
+    };
+    match connect::complete(state, &connection, grant).await {
         // The person reached the provider as someone already connected: an ordinary
         // failed attempt for the widget, not a broken page.
         Err(err) => match connect::identity_taken(&err) {

@@ -80,6 +80,34 @@ impl Modify for SharedAnswers {
             for operation in operations(item) {
                 add_shared_errors(operation);
             }
+            name_each_method(item);
+        }
+    }
+}
+
+/// One handler may serve several methods (the proxy, the sandbox's echo); each operation
+/// needs its own id, so all but the GET get the method appended.
+fn name_each_method(item: &mut PathItem) {
+    let methods = [
+        ("put", &mut item.put),
+        ("post", &mut item.post),
+        ("delete", &mut item.delete),
+        ("options", &mut item.options),
+        ("head", &mut item.head),
+        ("patch", &mut item.patch),
+        ("trace", &mut item.trace),
+    ];
+    let shared = item.get.as_ref().and_then(|get| get.operation_id.clone());
+    let mut seen: Vec<String> = shared.into_iter().collect();
+    for (method, operation) in methods {
+        let Some(operation) = operation else { continue };
+        let Some(id) = operation.operation_id.clone() else {
+            continue;
+        };
+        if seen.contains(&id) {
+            operation.operation_id = Some(format!("{id}_{method}"));
+        } else {
+            seen.push(id);
         }
     }
 }

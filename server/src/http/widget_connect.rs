@@ -1,6 +1,8 @@
 //! `POST /widget/connect/{app}`: starting a connection from the widget. OAuth apps get a
 //! popup URL; form-based apps (API key, basic, client credentials) are verified at once.
 
+use std::collections::BTreeMap;
+
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -13,11 +15,12 @@ use super::widget::{own_account, session_apps};
 use crate::auth::LinkSession;
 use crate::catalog::ProviderDef;
 use crate::catalog::template::{self, Values};
-use crate::connect::{self, Connection};
+use crate::connect::{self, Connection, Grant};
+use crate::connect_metadata;
 use crate::credentials::Credentials;
 use crate::crypto::random_token;
 use crate::error::{ApiResult, ErrorCode};
-use crate::oauth_client;
+use crate::oauth_client::{self, credentials_from};
 use crate::state::AppState;
 use crate::store::accounts;
 use crate::store::attempts::{self, NewAttempt};
@@ -82,17 +85,9 @@ pub(super) async fn connect_app(
         app: def,
         account_id: account_id.as_ref(),
     };
-    let stored = if def.auth_mode == AuthMode::Oauth2Cc {
-        match oauth_client::client_credentials(&state, def, values).await {
-            Ok((credentials, expires_at)) => connect::complete(&state, &connection, credentials, expires_at).await,
-            Err(message) => connect::fail(&state, &attempt_id, &app, FailureReason::ProviderError, Some(message)).await,
-        }
-    } else {
-        let credentials = Credentials {
-            fields: values,
-            ..Credentials::default()
-        };
-        connect::complete(&state, &connection, credentials, None).await
+    let stored = match form_grant(&state, def, values).await? {
+        Ok(grant) => connect::complete(&state, &connection, grant).await,
+        Err(message) => connect::fail(&state, &attempt_id, &app, FailureReason::ProviderError, Some(message)).await,
     };
     match stored {
         Ok(message) => Ok(Json(message).into_response()),
@@ -111,6 +106,36 @@ pub(super) async fn connect_app(
             Err(err)
         }
     }
+}
+
+/// What a form-based app's values grant: themselves (API key, basic), or the token of the
+/// client-credentials grant they make, with the metadata its answer carries.
+async fn form_grant(state: &AppState, def: &ProviderDef, values: Values) -> anyhow::Result<Result<Grant, String>> {
+    if def.auth_mode != AuthMode::Oauth2Cc {
+        let credentials = Credentials {
+            fields: values,
+            ..Credentials::default()
+        };
+        return Ok(Ok(Grant {
+            credentials,
+            expires_at: None,
+            metadata: BTreeMap::new(),
+        }));
+    }
+    let granted = match oauth_client::client_credentials(state, def, &values).await? {
+        Ok(granted) => granted,
+        Err(message) => return Ok(Err(message)),
+    };
+    let mut metadata = BTreeMap::new();
+    if let Err(message) = connect_metadata::from_token_answer(def, &granted.answer, &mut metadata) {
+        return Ok(Err(message));
+    }
+    let (credentials, expires_at) = credentials_from(&granted.token, values, state.clock.now());
+    Ok(Ok(Grant {
+        credentials,
+        expires_at,
+        metadata,
+    }))
 }
 
 /// The account this connection re-authorizes, if any: the one the link token is bound to

@@ -1,6 +1,8 @@
 //! Integrated accounts. One row per tenant + app + identity: connecting the same identity
 //! again updates the row and keeps its ids (`alreadyExists`).
 
+use std::collections::BTreeMap;
+
 use plugboard_shared::{AccountId, AccountStatus, AppKey, IntegratedAccount, TenantId};
 
 use crate::clock::rfc3339;
@@ -22,6 +24,8 @@ pub struct AccountRow {
     pub verified_at: Option<i64>,
     pub expires_at: Option<i64>,
     pub updated_at: i64,
+    /// JSON object of strings; see [`AccountRow::metadata`].
+    pub metadata: String,
 }
 
 impl AccountRow {
@@ -37,7 +41,13 @@ impl AccountRow {
             connected_at: rfc3339(self.connected_at),
             verified_at: self.verified_at.map(rfc3339),
             expires_at: self.expires_at.map(rfc3339),
+            metadata: self.metadata(),
         }
+    }
+
+    /// The connection metadata (only Plugboard writes the column, always as an object).
+    pub fn metadata(&self) -> BTreeMap<String, String> {
+        serde_json::from_str(&self.metadata).unwrap_or_default()
     }
 }
 
@@ -54,6 +64,8 @@ pub struct NewAccount<'a> {
     pub account_id: Option<&'a AccountId>,
     /// When it happened, by the server's clock.
     pub now: i64,
+    /// What the provider returned that later calls need.
+    pub metadata: &'a BTreeMap<String, String>,
 }
 
 /// Stores `new` in the caller's transaction (from [`crate::db::begin_write`]), updating the
@@ -112,8 +124,8 @@ async fn insert_new(conn: &mut Conn, key: &MasterKey, new: &NewAccount<'_>) -> s
     };
     sqlx::query_as(
         "INSERT INTO integrated_accounts (account_id, tenant_id, app, identity, status, credentials, \
-         connected_at, verified_at, expires_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-         ON CONFLICT DO NOTHING RETURNING *",
+         connected_at, verified_at, expires_at, updated_at, metadata) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING *",
     )
     .bind(&account_id)
     .bind(new.tenant_id)
@@ -129,8 +141,13 @@ async fn insert_new(conn: &mut Conn, key: &MasterKey, new: &NewAccount<'_>) -> s
     .bind(verified_at(new, now))
     .bind(new.expires_at)
     .bind(now)
+    .bind(metadata_json(new.metadata)?)
     .fetch_optional(conn)
     .await
+}
+
+fn metadata_json(metadata: &BTreeMap<String, String>) -> sqlx::Result<String> {
+    serde_json::to_string(metadata).map_err(|e| sqlx::Error::Encode(e.into()))
 }
 
 /// New credentials and status for the tenant's account with `new`'s identity.
@@ -180,7 +197,7 @@ async fn update(
     let now = new.now;
     sqlx::query_as(
         "UPDATE integrated_accounts SET status = $1, credentials = $2, verified_at = COALESCE($3, verified_at), \
-         expires_at = $4, updated_at = $5, identity = COALESCE(NULLIF($6, ''), identity) \
+         expires_at = $4, updated_at = $5, identity = COALESCE(NULLIF($6, ''), identity), metadata = $8 \
          WHERE account_id = $7 RETURNING *",
     )
     .bind(new.status)
@@ -194,6 +211,7 @@ async fn update(
     .bind(now)
     .bind(new.identity)
     .bind(account_id)
+    .bind(metadata_json(new.metadata)?)
     .fetch_optional(conn)
     .await
 }
@@ -300,27 +318,36 @@ pub async fn release_refresh_lease(conn: &mut Conn, account_id: &AccountId) -> s
     Ok(())
 }
 
+/// What a refresh brought.
+pub struct Refreshed<'a> {
+    pub credentials: &'a Credentials,
+    pub expires_at: Option<i64>,
+    /// The metadata, with what the refresh answer said anew (an instance that moved).
+    pub metadata: &'a BTreeMap<String, String>,
+}
+
 /// Stores refreshed credentials and releases the lease.
 pub async fn store_refreshed(
     conn: &mut Conn,
     key: &MasterKey,
     account_id: &AccountId,
-    credentials: &Credentials,
-    expires_at: Option<i64>,
+    refreshed: &Refreshed<'_>,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE integrated_accounts SET credentials = $1, expires_at = $2, updated_at = $3, \
-         refresh_lease_until = NULL WHERE account_id = $4",
+         refresh_lease_until = NULL, metadata = $5 WHERE account_id = $4",
     )
     .bind(
-        credentials
+        refreshed
+            .credentials
             .seal(key, account_id)
             .map_err(|e| sqlx::Error::Encode(e.into()))?,
     )
-    .bind(expires_at)
+    .bind(refreshed.expires_at)
     .bind(now)
     .bind(account_id)
+    .bind(metadata_json(refreshed.metadata)?)
     .execute(conn)
     .await?;
     Ok(())

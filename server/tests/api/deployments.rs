@@ -133,6 +133,7 @@ category = "crm"
 auth_mode = "oauth2"
 authorization_url = "https://auth.acme.example/authorize"
 token_url = "https://auth.acme.example/token"
+base_url = "https://api.acme.example"
 verify = { url = "https://api.acme.example/me", identity = "/email" }
 "#;
 

@@ -13,6 +13,7 @@ mod deployments;
 mod lifecycle;
 mod limits;
 mod link_tokens;
+mod metadata;
 mod oauth_flow;
 mod openapi;
 mod outbound_tls;

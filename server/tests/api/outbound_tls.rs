@@ -62,6 +62,7 @@ fn provider(port: u16) -> String {
     format!(
         "[[providers]]\nkey = \"corp-hr\"\nname = \"Corp HR\"\ncategory = \"hris\"\nauth_mode = \"api_key\"\n\
          fields = [{{ name = \"api_key\", label = \"API key\", secret = true }}]\n\
+         base_url = \"https://localhost:{port}\"\n\
          verify = {{ url = \"https://localhost:{port}/me\", identity = \"/email\" }}\n\
          [[deployments]]\nid = \"default\"\napps = [\"corp-hr\"]\n"
     )

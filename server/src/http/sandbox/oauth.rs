@@ -1,9 +1,5 @@
-//! The built-in sandbox provider, so the whole product runs and is tested offline. It is
-//! a real OAuth 2.0 authorization server: a login page with Allow / Deny, single-use
-//! codes bound to the PKCE challenge and redirect URI, and a protected `/me`.
-//!
-//! Codes and tokens are self-contained and signed with a key derived from the master key,
-//! so any instance can check them; only redeemed codes are written down.
+//! The sandbox's authorization server: the login page, the code, refresh and
+//! client-credentials grants, and revocation (RFC 6749, RFC 7636, RFC 7009).
 
 use axum::Json;
 use axum::extract::State;
@@ -15,39 +11,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-use super::callback_page::escape_text;
-use super::extract::{Form, Query};
-use crate::crypto::{hmac_raw, token_hash};
+use super::{CC_SECRET, CODE_LIFETIME_SECS, Grant, REFRESH_FAILS_USER, REFRESH_LIFETIME_SECS, bump, open, sign};
+use crate::crypto::token_hash;
 use crate::db::is_unique_violation;
 use crate::deployments::{SANDBOX_CLIENT_ID, expose};
+use crate::http::callback_page::escape_text;
+use crate::http::extract::{Form, Query};
 use crate::state::AppState;
-
-/// This user's tokens are rejected by `/me`, to show the verification-failure path.
-pub const FAIL_VERIFY_USER: &str = "fail-verify";
-/// This user's refresh grants are refused, to show the `needs_reauth` path.
-pub const REFRESH_FAILS_USER: &str = "refresh-fails";
-/// Prefix of API keys the sandbox accepts.
-pub const API_KEY_PREFIX: &str = "sk_sandbox_";
-const CODE_LIFETIME_SECS: i64 = 60;
-const REFRESH_LIFETIME_SECS: i64 = 30 * 24 * 3600;
-/// The client secret the client-credentials grant accepts, with any client id.
-pub const CC_SECRET: &str = "sandbox-secret";
-/// The password basic auth accepts, with any username.
-pub const BASIC_PASSWORD: &str = "sandbox";
-
-/// The sandbox plays a third-party provider: its routes take that provider's credentials
-/// (or none), never ours.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(login_page, decide))
-        .routes(routes!(token))
-        .routes(routes!(revoke))
-        .routes(routes!(me))
-        .routes(routes!(stats))
-}
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::IntoParams, utoipa::ToSchema)]
 #[into_params(parameter_in = Query)]
@@ -59,49 +29,6 @@ pub(super) struct AuthorizeParams {
     scope: String,
     code_challenge: String,
     code_challenge_method: String,
-}
-
-/// A signed, self-contained grant: what kind, for whom, until when, bound to what.
-#[derive(Debug, Serialize, Deserialize)]
-struct Grant {
-    kind: String,
-    user: String,
-    exp: i64,
-    #[serde(default)]
-    challenge: String,
-    #[serde(default)]
-    redirect_uri: String,
-}
-
-impl Grant {
-    fn new(kind: &str, user: &str, now: i64, lifetime_secs: i64) -> Self {
-        let exp = now + lifetime_secs;
-        Self {
-            kind: kind.into(),
-            user: user.into(),
-            exp,
-            challenge: String::new(),
-            redirect_uri: String::new(),
-        }
-    }
-}
-
-fn sign(state: &AppState, grant: &Grant) -> String {
-    // A grant that cannot be written signs as an empty body, which no check accepts.
-    let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(grant).unwrap_or_default());
-    let sig = URL_SAFE_NO_PAD.encode(hmac_raw(&state.key.derive("sandbox tokens"), body.as_bytes()));
-    format!("sbx.{body}.{sig}")
-}
-
-fn open(state: &AppState, token: &str, kind: &str) -> Option<Grant> {
-    let (body, sig) = token.strip_prefix("sbx.")?.split_once('.')?;
-    let expected = URL_SAFE_NO_PAD.encode(hmac_raw(&state.key.derive("sandbox tokens"), body.as_bytes()));
-    // Constant-time: the signature is a secret-derived value.
-    if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), sig.as_bytes())) {
-        return None;
-    }
-    let grant: Grant = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(body).ok()?).ok()?;
-    (grant.kind == kind && grant.exp > state.clock.now()).then_some(grant)
 }
 
 fn check_request(state: &AppState, params: &AuthorizeParams) -> Result<(), &'static str> {
@@ -144,7 +71,7 @@ pub(super) async fn login_page(State(state): State<AppState>, Query(params): Que
     })
     .collect();
     Html(format!(
-        include_str!("sandbox_login.html"),
+        include_str!("login.html"),
         hidden = hidden,
         scope = escape_text(&params.scope)
     ))
@@ -195,7 +122,11 @@ pub(super) async fn decide(State(state): State<AppState>, Form(form): Form<Decis
             };
             query.append_pair("code", &sign(&state, &grant));
         }
-        query.append_pair("state", &params.state).append_pair("iss", &iss);
+        // The data centre, in the callback as Zoho names its accounts server.
+        query
+            .append_pair("state", &params.state)
+            .append_pair("iss", &iss)
+            .append_pair("region", "eu1");
     }
     Redirect::to(target.as_str()).into_response()
 }
@@ -255,6 +186,8 @@ fn access_answer(state: &AppState, user: String, with_refresh: bool) -> Response
         "token_type": "Bearer",
         "expires_in": lifetime,
         "scope": "contacts.read profile",
+        // Connection metadata, as Salesforce names an instance: later calls go there.
+        "instance": super::api::instance_of(&user),
     });
     if with_refresh {
         body["refresh_token"] = sign(
@@ -335,46 +268,6 @@ async fn redeem_code(state: &AppState, form: &TokenForm) -> Result<String, &'sta
     }
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(super) struct MeQuery {
-    workspace: Option<String>,
-}
-
-/// The protected call: accepts sandbox access tokens, `sk_sandbox_<name>` API keys, and
-/// basic auth with the password [`BASIC_PASSWORD`].
-#[utoipa::path(get, path = "/sandbox/api/me", tag = "sandbox", operation_id = "sandbox_me", params(MeQuery),
-    responses((status = 200, description = "Who the credentials belong to"), (status = 401, description = "Rejected credentials")))]
-pub(super) async fn me(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<MeQuery>) -> Response {
-    let authorization = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let user = if let Some(key) = authorization.strip_prefix(&format!("Bearer {API_KEY_PREFIX}")) {
-        Some(key.to_owned())
-    } else if let Some(token) = authorization.strip_prefix("Bearer ") {
-        open(&state, token, "access").map(|g| g.user)
-    } else {
-        basic_user(authorization)
-    };
-    match user.filter(|u| !u.is_empty() && u != FAIL_VERIFY_USER) {
-        Some(user) => {
-            let mut body = json!({"login": user, "email": format!("{user}@sandbox.example"), "name": user});
-            if let Some(workspace) = query.workspace {
-                body["workspace_email"] = format!("{user}@{workspace}.sandbox.example").into();
-            }
-            Json(body).into_response()
-        }
-        None => (StatusCode::UNAUTHORIZED, Json(json!({"error": "invalid_token"}))).into_response(),
-    }
-}
-
-fn basic_user(authorization: &str) -> Option<String> {
-    let pair = STANDARD.decode(authorization.strip_prefix("Basic ")?).ok()?;
-    let (user, password) = std::str::from_utf8(&pair).ok()?.split_once(':')?;
-    (password == BASIC_PASSWORD).then(|| user.to_owned())
-}
-
 /// A refresh grant that is signed, unexpired and not revoked.
 async fn refresh_grant(state: &AppState, token: Option<&str>) -> Option<Grant> {
     let token = token?;
@@ -386,25 +279,6 @@ async fn refresh_grant(state: &AppState, token: Option<&str>) -> Option<Grant> {
             .await
             .ok()?;
     revoked.is_none().then_some(grant)
-}
-
-/// Counts what tests want to assert on ("exactly one refresh reached the provider").
-async fn bump(state: &AppState, name: &str) {
-    let sql = "INSERT INTO sandbox_counters (name, value) VALUES ($1, 1) \
-               ON CONFLICT (name) DO UPDATE SET value = sandbox_counters.value + 1";
-    if let Err(err) = sqlx::query(sql).bind(name).execute(&state.pool).await {
-        tracing::warn!(error = %err, "sandbox counter not updated");
-    }
-}
-
-#[utoipa::path(get, path = "/sandbox/stats", tag = "sandbox", operation_id = "sandbox_stats",
-    responses((status = 200, description = "Counters tests assert on (refreshes, revocations)")))]
-pub(super) async fn stats(State(state): State<AppState>) -> Response {
-    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT name, value FROM sandbox_counters")
-        .fetch_all(&state.pool)
-        .await
-        .unwrap_or_default();
-    Json(rows.into_iter().collect::<std::collections::BTreeMap<_, _>>()).into_response()
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
