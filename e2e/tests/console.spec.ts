@@ -66,6 +66,9 @@ test.describe("The operators' console", () => {
     await expect(screen.heading).toHaveText(`Account ${accountId}`);
     await expect(page).toHaveURL(new RegExp(`#/accounts/${accountId}$`));
     await expect(page.getByRole("definition").filter({ hasText: tenant })).toBeVisible();
+    // What the provider returned for later calls (the sandbox's organisation) is shown too.
+    await expect(page.getByRole("heading", { name: "Connection metadata" })).toBeVisible();
+    await expect(page.getByRole("term").filter({ hasText: "org_id" })).toBeVisible();
     const logged = await screen.logRows().count();
 
     // Re-verify: the outcome is announced and the log grows by the call just made.

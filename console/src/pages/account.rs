@@ -1,6 +1,8 @@
 //! One integrated account: every field (never a credential), what can be done to it,
 //! and its audit log of verifications, refreshes and credential reads.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 use plugboard_shared::console::{AccountDetail, AuthLink};
 use plugboard_shared::{AccountId, AccountLogEntry};
@@ -65,8 +67,33 @@ fn AccountFields(detail: AccountDetail) -> impl IntoView {
                     <dd>{if detail.can_refresh { "Yes (refresh token)" } else { "No" }}</dd>
                 </div>
             </dl>
+            <Metadata values=account.metadata/>
         </section>
     }
+}
+
+/// What the provider returned that later calls need (`instance_host`, `realm_id`…): not
+/// secret, and often what support is asked about.
+#[component]
+fn Metadata(values: BTreeMap<String, String>) -> impl IntoView {
+    if values.is_empty() {
+        return None;
+    }
+    let entries = values
+        .into_iter()
+        .map(|(key, value)| {
+            view! {
+                <div>
+                    <dt class="mono metadata-key">{key}</dt>
+                    <dd class="mono">{value}</dd>
+                </div>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <h3 class="metadata-title">"Connection metadata"</h3>
+        <dl class="fields">{entries}</dl>
+    })
 }
 
 #[component]
