@@ -20,6 +20,8 @@ pub mod maintenance;
 pub mod oauth_client;
 pub mod operators;
 pub mod provider_call;
+pub mod proxy;
+pub mod public_only;
 pub mod serve;
 pub mod startup;
 pub mod state;

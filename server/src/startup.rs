@@ -48,7 +48,11 @@ impl Server {
             check_production(&config, &pool).await?;
         }
         let addr = listener.local_addr()?;
-        let http = outbound_client(&config)?;
+        let http = outbound_client(&config)?.build()?;
+        // The proxy's URLs are filled with values from outside: only public addresses.
+        let proxy_http = outbound_client(&config)?
+            .dns_resolver(std::sync::Arc::new(crate::public_only::PublicOnly))
+            .build()?;
         let state = AppState::new(Inner {
             configured_api_keys: config
                 .security
@@ -68,6 +72,7 @@ impl Server {
             pool,
             key,
             http,
+            proxy_http,
             config,
         });
         Ok(Self { addr, state, listener })
@@ -101,7 +106,7 @@ impl Server {
 /// The client for every call to a provider or a webhook receiver. Redirects are off (a
 /// provider's redirect must not steer credentials elsewhere); TLS trusts the operating
 /// system's certificates plus `security.extra_ca_file`; nothing waits forever.
-fn outbound_client(config: &Config) -> anyhow::Result<reqwest::Client> {
+fn outbound_client(config: &Config) -> anyhow::Result<reqwest::ClientBuilder> {
     let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("plugboard/", env!("CARGO_PKG_VERSION")))
@@ -120,7 +125,7 @@ fn outbound_client(config: &Config) -> anyhow::Result<reqwest::Client> {
             builder = builder.add_root_certificate(certificate);
         }
     }
-    Ok(builder.build()?)
+    Ok(builder)
 }
 
 /// What production refuses to start without, and what it warns about.

@@ -24,6 +24,8 @@ pub struct Inner {
     /// Outbound client for token exchanges and verification calls. Redirects are off:
     /// a provider's redirect must not steer our credentials elsewhere (SSRF).
     pub http: reqwest::Client,
+    /// The proxy's client: as `http`, but it connects only to public addresses.
+    pub proxy_http: reqwest::Client,
     /// SHA-256 of the API keys from the configuration.
     pub configured_api_keys: Vec<String>,
     /// `public_url` without a trailing slash.

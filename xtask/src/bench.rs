@@ -12,6 +12,7 @@ use crate::build::{self, BuildOptions};
 use crate::payload;
 use crate::process::{run, target_dir};
 use crate::server::{Secrets, TestServer, scrub_plugboard_env};
+use crate::server_bench;
 use crate::steps::Steps;
 use crate::tools;
 
@@ -66,8 +67,14 @@ fn bench(steps: &mut Steps, options: &BenchOptions) -> anyhow::Result<()> {
         let server = TestServer::start(&built.server_binary, &Secrets::generate()?)?;
         load_times(&server.url, &chromium.browser, loads)
     })?;
+    let proxy = steps.run("proxy overhead: direct vs proxied sandbox calls (wrk)", || {
+        let secrets = Secrets::generate()?;
+        let server = TestServer::start(&built.server_binary, &secrets)?;
+        server_bench::proxy_overhead(&server, &secrets)
+    })?;
     payload::print(&payload);
     print_load_times(&samples);
+    proxy.print();
     payload::print_budget(&payload);
     Ok(())
 }

@@ -7,14 +7,17 @@
 mod bench;
 mod build;
 mod console;
+mod http_client;
 mod payload;
 mod postgres;
 mod process;
 mod server;
+mod server_bench;
 mod steps;
 mod test;
 mod tools;
 mod unused_exports;
+mod wrk;
 
 use std::process::ExitCode;
 

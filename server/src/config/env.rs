@@ -4,7 +4,7 @@
 use anyhow::Context;
 
 /// Sections whose keys may be set from the environment.
-const SECTIONS: [&str; 5] = ["server", "security", "webhooks", "limits", "console"];
+const SECTIONS: [&str; 6] = ["server", "security", "webhooks", "limits", "console", "proxy"];
 /// Keys whose environment value is a comma-separated list.
 const LIST_KEYS: [&str; 5] = [
     "allowed_origins",
@@ -14,7 +14,7 @@ const LIST_KEYS: [&str; 5] = [
     "trusted_proxies",
 ];
 /// Keys whose environment value is a number.
-const NUMBER_KEYS: [&str; 10] = [
+const NUMBER_KEYS: [&str; 14] = [
     "initial_backoff_secs",
     "sandbox_token_lifetime",
     "maintenance_interval",
@@ -25,6 +25,10 @@ const NUMBER_KEYS: [&str; 10] = [
     "client_timeout_secs",
     "idle_timeout_minutes",
     "session_hours",
+    "retry_wait_secs",
+    "timeout_secs",
+    "max_request_mb",
+    "max_response_mb",
 ];
 
 /// Overlays `PLUGBOARD_SERVER_*` / `PLUGBOARD_SECURITY_*` (and `PLUGBOARD_MASTER_KEY`).

@@ -39,6 +39,34 @@ pub struct Config {
     pub limits: LimitsConfig,
     #[serde(default)]
     pub console: ConsoleConfig,
+    #[serde(default)]
+    pub proxy: ProxyConfig,
+}
+
+/// The proxy (`/integrated-accounts/{id}/proxy/…`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProxyConfig {
+    /// The longest a proxied call waits in all on 429/503 `Retry-After` before the
+    /// provider's answer goes back as it is.
+    pub retry_wait_secs: u64,
+    /// How long a proxied call may take, its answer's body included.
+    pub timeout_secs: u64,
+    /// The largest request body a proxied call carries.
+    pub max_request_mb: u64,
+    /// The largest response body a proxied call hands back (cut off beyond).
+    pub max_response_mb: u64,
+}
+
+impl Default for ProxyConfig {
+    fn default() -> Self {
+        Self {
+            retry_wait_secs: 10,
+            timeout_secs: 60,
+            max_request_mb: 10,
+            max_response_mb: 100,
+        }
+    }
 }
 
 /// The operators' console.

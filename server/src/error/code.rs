@@ -50,6 +50,7 @@ error_codes! {
     InvalidRedirectUri = BAD_REQUEST, "invalid_redirect_uri", "`redirect_uri` is not an absolute http(s) URL.";
     InvalidReturnTo = BAD_REQUEST, "invalid_return_to", "`return_to` is not on this server or an allowed origin, or the app is not an OAuth app.";
     MissingField = BAD_REQUEST, "missing_field", "A form field the app needs is empty.";
+    InvalidProxyPath = BAD_REQUEST, "invalid_proxy_path", "The proxied path climbs out of the provider's base URL (`..`).";
     InvalidField = BAD_REQUEST, "invalid_field", "A form value that goes into a URL holds more than letters, digits, dots and hyphens.";
     UnknownDeployment = BAD_REQUEST, "unknown_deployment", "No deployment has this id.";
     MissingCredentials = UNAUTHORIZED, "missing_credentials", "No `Authorization: Bearer …` header.";
@@ -66,6 +67,7 @@ error_codes! {
     DisconnectNotAllowed = FORBIDDEN, "disconnect_not_allowed", "The link token does not allow disconnecting (this account).";
     InactiveDeployment = FORBIDDEN, "inactive_deployment", "The deployment is not active.";
     AdminOnly = FORBIDDEN, "admin_only", "Only an admin operator may do this (delete accounts, manage API keys).";
+    TargetNotAllowed = FORBIDDEN, "target_not_allowed", "The provider's address is private, loopback or link-local, which the proxy does not call (unless the operator's `[[providers]]` entry says `private_network = true`).";
     OriginMismatch = FORBIDDEN, "origin_mismatch", "A console request that changes something came from another origin (CSRF).";
     NotFound = NOT_FOUND, "not_found", "No such path.";
     UnknownAccount = NOT_FOUND, "unknown_account", "No such account (for this tenant).";
@@ -89,6 +91,8 @@ error_codes! {
     NotRefreshable = CONFLICT, "not_refreshable", "The account has no refresh token to renew (not OAuth, or the provider gave none).";
     BodyTooLarge = PAYLOAD_TOO_LARGE, "body_too_large", "The body is over the route's limit (64 KB for the JSON API).";
     RateLimited = TOO_MANY_REQUESTS, "rate_limited", "Over a limit of `[limits]`; wait for `Retry-After` seconds.";
+    ProviderUnreachable = BAD_GATEWAY, "provider_unreachable", "The proxy could not reach the provider.";
+    ProviderTimeout = GATEWAY_TIMEOUT, "provider_timeout", "The provider did not answer the proxied call in time (`proxy.timeout_secs`).";
     Internal = INTERNAL_SERVER_ERROR, "internal", "Something failed on the server; it was logged (never with a secret).";
     DatabaseUnavailable = SERVICE_UNAVAILABLE, "database_unavailable", "The database does not answer (`/readyz`).";
 }

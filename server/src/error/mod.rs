@@ -74,6 +74,11 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (code.status(), Json(body)).into_response();
+        // Through the proxy, the provider's own errors come back too: this header says
+        // the answer is Plugboard's.
+        response
+            .headers_mut()
+            .insert("plugboard-error", HeaderValue::from_static(code.as_str()));
         if let Self::RateLimited { retry_after_secs } = self {
             response
                 .headers_mut()

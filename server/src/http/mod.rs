@@ -35,6 +35,7 @@ pub mod link_tokens;
 mod logos;
 mod oauth;
 mod openapi;
+mod proxy;
 pub mod sandbox;
 pub mod webhook_events;
 mod widget;
@@ -109,6 +110,7 @@ pub fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(assets::router().layer(CorsLayer::new().allow_origin(Any)))
         .merge(link_tokens::router())
         .merge(accounts::router())
+        .merge(proxy::router())
         .merge(logos::router())
         .merge(webhook_events::router())
         .merge(health::router())
@@ -116,8 +118,12 @@ pub fn api(state: &AppState) -> OpenApiRouter<AppState> {
 }
 
 /// A `Content-Length` over the limit is refused before a byte of the body is read; a
-/// chunked body meets [`DefaultBodyLimit`] when its handler reads it.
+/// chunked body meets [`DefaultBodyLimit`] when its handler reads it. The proxy carries
+/// files and applies its own limit (`proxy.max_request_mb`).
 async fn refuse_large_bodies(request: Request, next: Next) -> Response {
+    if proxy::is_proxy_path(request.uri().path()) {
+        return next.run(request).await;
+    }
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)

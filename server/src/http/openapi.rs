@@ -51,6 +51,12 @@ pub(super) async fn document(Extension(document): Extension<Arc<Document>>) -> J
 /// Completes the collected document; see the module comment.
 pub fn finish(mut document: Document) -> Document {
     SharedAnswers.modify(&mut document);
+    // axum's catch-all `{*path}` is OpenAPI's plain `{path}`.
+    let paths = std::mem::take(&mut document.paths.paths);
+    document.paths.paths = paths
+        .into_iter()
+        .map(|(path, item)| (path.replace("{*", "{"), item))
+        .collect();
     document
 }
 

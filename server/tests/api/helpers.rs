@@ -258,6 +258,16 @@ impl TestApp {
             .unwrap()
     }
 
+    /// What the built-in sandbox provider has counted (token exchanges, refreshes, calls…).
+    pub async fn sandbox_stats(&self) -> Value {
+        self.widget_json("", "/sandbox/stats").await
+    }
+
+    /// How many times the sandbox counted `name` (0 when never).
+    pub async fn sandbox_count(&self, name: &str) -> i64 {
+        self.sandbox_stats().await[name].as_i64().unwrap_or(0)
+    }
+
     /// `POST /widget/session`, the Integry-style start.
     pub async fn start_session(&self, body: &Value) -> reqwest::Response {
         self.api

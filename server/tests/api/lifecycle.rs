@@ -32,19 +32,6 @@ async fn backend(app: &TestApp, method: reqwest::Method, path: &str) -> reqwest:
         .unwrap()
 }
 
-async fn sandbox_count(app: &TestApp, name: &str) -> i64 {
-    let stats: Value = app
-        .api
-        .get(app.url("/sandbox/stats"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    stats[name].as_i64().unwrap_or(0)
-}
-
 #[tokio::test]
 async fn fifty_concurrent_reads_of_an_expiring_account_refresh_it_once() {
     let app = spawn_app().await;
@@ -69,7 +56,7 @@ async fn fifty_concurrent_reads_of_an_expiring_account_refresh_it_once() {
     assert_eq!(tokens.len(), 1, "every caller gets the one refreshed token");
     assert_ne!(tokens.first().unwrap(), before["access_token"].as_str().unwrap());
     assert_eq!(
-        sandbox_count(&app, "refreshes").await,
+        app.sandbox_count("refreshes").await,
         1,
         "exactly one refresh reached the provider"
     );
@@ -158,7 +145,7 @@ async fn delete_revokes_at_the_provider_and_removes_the_account() {
         backend(&app, reqwest::Method::DELETE, &path).await.status(),
         StatusCode::NO_CONTENT
     );
-    assert_eq!(sandbox_count(&app, "revocations").await, 1);
+    assert_eq!(app.sandbox_count("revocations").await, 1);
     assert_error(
         backend(&app, reqwest::Method::GET, &path).await,
         StatusCode::NOT_FOUND,
@@ -231,7 +218,7 @@ async fn the_background_pass_refreshes_and_verifies_without_a_caller() {
         !actions.iter().any(|a| a == "credentials_read"),
         "nobody asked for the credentials"
     );
-    assert!(sandbox_count(&app, "refreshes").await >= 1);
+    assert!(app.sandbox_count("refreshes").await >= 1);
 }
 
 #[tokio::test]

@@ -18,6 +18,7 @@ mod oauth_flow;
 mod openapi;
 mod outbound_tls;
 mod production;
+mod proxy;
 mod redirect_mode;
 mod route_walk;
 mod schema;

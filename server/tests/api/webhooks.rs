@@ -204,15 +204,7 @@ async fn a_failed_outbox_write_keeps_neither_the_change_nor_its_event() {
         .collect();
     assert_eq!(ids, [kept.as_str()], "only the account stored before the outage");
     assert_eq!(app.count("webhook_events").await, events, "and only its event");
-    let stats: Value = app
-        .api
-        .get(app.url("/sandbox/stats"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = app.sandbox_stats().await;
     assert!(stats.get("revocations").is_none(), "nothing was revoked: {stats}");
     let credentials = app
         .api

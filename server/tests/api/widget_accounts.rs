@@ -52,11 +52,6 @@ async fn disconnect(app: &TestApp, token: &str, account_id: &str) -> reqwest::Re
         .unwrap()
 }
 
-async fn sandbox_count(app: &TestApp, name: &str) -> i64 {
-    let stats: Value = app.widget_json("", "/sandbox/stats").await;
-    stats[name].as_i64().unwrap_or(0)
-}
-
 async fn account_count(app: &TestApp, tenant: &str) -> usize {
     app.accounts(&format!("tenant_id={tenant}")).await["items"]
         .as_array()
@@ -226,7 +221,7 @@ async fn disconnecting_needs_the_tenants_account_and_the_hosts_permission() {
     )
     .await;
     assert_eq!(account_count(&app, "owner").await, 2, "nothing was lost");
-    assert_eq!(sandbox_count(&app, "revocations").await, 0);
+    assert_eq!(app.sandbox_count("revocations").await, 0);
 
     let allowed = token_with(&app, "owner", json!({"allow_disconnect": true})).await;
     let response = disconnect(&app, &allowed, &alice.account_id).await;
@@ -236,7 +231,7 @@ async fn disconnecting_needs_the_tenants_account_and_the_hosts_permission() {
         removed,
         json!({"authorizationId": alice.authorization_id, "accountId": alice.account_id, "app": "sandbox-crm"})
     );
-    assert_eq!(sandbox_count(&app, "revocations").await, 1);
+    assert_eq!(app.sandbox_count("revocations").await, 1);
     assert_eq!(
         listed(&apps(&app, &allowed).await, "sandbox-crm"),
         [("bob@sandbox.example".to_owned(), true)]

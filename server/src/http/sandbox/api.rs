@@ -209,7 +209,7 @@ pub(in crate::http) struct Flaky {
 
 /// A provider that is busy for a while: the first `times` calls with `key` answer
 /// `status` with `Retry-After`; later ones succeed and say how many calls there were.
-#[utoipa::path(get, path = "/sandbox/api/flaky", tag = "sandbox", operation_id = "sandbox_flaky", params(Flaky),
+#[utoipa::path(method(get, post), path = "/sandbox/api/flaky", tag = "sandbox", operation_id = "sandbox_flaky", params(Flaky),
     responses((status = 200, description = "Through at last"), (status = 429, description = "Too many requests"), (status = 503, description = "Unavailable"), (status = 401, description = "Rejected credentials")))]
 pub(super) async fn flaky(State(state): State<AppState>, headers: HeaderMap, Query(flaky): Query<Flaky>) -> Response {
     if user_of(&state, &headers, flaky.api_key.as_deref()).is_none() {

@@ -24,6 +24,10 @@ mod oauth;
 pub const FAIL_VERIFY_USER: &str = "fail-verify";
 /// This user's refresh grants are refused, to show the `needs_reauth` path.
 pub const REFRESH_FAILS_USER: &str = "refresh-fails";
+/// This user's access tokens stop working after a minute, though the token response
+/// announces the configured lifetime: a provider that revokes early, for the proxy's
+/// 401-then-refresh path.
+pub const SHORT_LIVED_USER: &str = "short-lived";
 /// Prefix of API keys the sandbox accepts.
 pub const API_KEY_PREFIX: &str = "sk_sandbox_";
 const CODE_LIFETIME_SECS: i64 = 60;

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::{CC_SECRET, CODE_LIFETIME_SECS, Grant, REFRESH_FAILS_USER, REFRESH_LIFETIME_SECS, bump, open, sign};
+use super::{
+    CC_SECRET, CODE_LIFETIME_SECS, Grant, REFRESH_FAILS_USER, REFRESH_LIFETIME_SECS, SHORT_LIVED_USER, bump, open, sign,
+};
 use crate::crypto::token_hash;
 use crate::db::is_unique_violation;
 use crate::deployments::{SANDBOX_CLIENT_ID, expose};
@@ -181,8 +183,9 @@ pub(super) async fn token(State(state): State<AppState>, headers: HeaderMap, For
 /// A token response for `user`; client-credentials grants get no refresh token (RFC 6749 §4.4.3).
 fn access_answer(state: &AppState, user: String, with_refresh: bool) -> Response {
     let lifetime = state.config.server.sandbox_token_lifetime;
+    let real = if user == SHORT_LIVED_USER { 60 } else { lifetime };
     let mut body = json!({
-        "access_token": sign(state, &Grant::new("access", &user, state.clock.now(), lifetime)),
+        "access_token": sign(state, &Grant::new("access", &user, state.clock.now(), real)),
         "token_type": "Bearer",
         "expires_in": lifetime,
         "scope": "contacts.read profile",
