@@ -1,7 +1,8 @@
 //! The widget's files. `/widget.js` and `/widget.mjs` keep their URLs (host pages embed
 //! them), so browsers revalidate them on every load; `/pkg/*` names carry a content hash
 //! (`plugboard_widget-<hash>.js`, `…_bg.wasm`), so they are cached for a year. Every file
-//! goes out as its precompressed `.br` or `.gz` sibling when the browser accepts one.
+//! goes out as its precompressed `.br` or `.gz` sibling when the browser accepts one. The
+//! console's build (`/console/pkg/*`) is served the same way, revalidated.
 //!
 //! `cargo xtask build` writes the minified loaders naming the hashed bundle into
 //! public/pkg/; before any build, the loaders are served from public/ as written.
@@ -32,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(loader))
         .routes(routes!(module_loader))
         .routes(routes!(bundle))
+        .routes(routes!(console_bundle))
         .layer(middleware::from_fn(cache_headers))
 }
 
@@ -52,17 +54,29 @@ pub(super) async fn module_loader(State(state): State<AppState>, request: Reques
 #[utoipa::path(get, path = "/pkg/{file}", tag = "assets", params(("file" = String, Path)),
     responses((status = 200, description = "A file of the built widget"), (status = 404, description = "unknown_file", body = plugboard_shared::ErrorBody)))]
 pub(super) async fn bundle(State(state): State<AppState>, Path(file): Path<String>, request: Request) -> Response {
-    let dir = ServeDir::new(state.config.server.public_dir.join("pkg"))
-        .precompressed_br()
-        .precompressed_gzip();
+    serve_built(&state.config.server.public_dir.join("pkg"), &file, request).await
+}
+
+/// The built console (its names carry no hash, so browsers revalidate them), precompressed.
+#[utoipa::path(get, path = "/console/pkg/{file}", tag = "assets", params(("file" = String, Path)),
+    responses((status = 200, description = "A file of the built console"), (status = 404, description = "unknown_file", body = plugboard_shared::ErrorBody)))]
+pub(super) async fn console_bundle(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    request: Request,
+) -> Response {
+    serve_built(&state.config.server.public_dir.join("console/pkg"), &file, request).await
+}
+
+/// `file` from the build output `dir`, as its `.br` or `.gz` sibling when accepted.
+async fn serve_built(dir: &std::path::Path, file: &str, request: Request) -> Response {
+    let dir = ServeDir::new(dir).precompressed_br().precompressed_gzip();
     // ServeDir resolves the name inside public/pkg (it refuses `..`), as if it were the path.
     let (mut parts, body) = request.into_parts();
     parts.uri = match format!("/{file}").parse::<Uri>() {
         Ok(uri) => uri,
         Err(_) => {
-            return ErrorCode::UnknownFile
-                .error("no such file in public/pkg")
-                .into_response();
+            return ErrorCode::UnknownFile.error("no such built file").into_response();
         }
     };
     let response = match dir.oneshot(Request::from_parts(parts, body)).await {
@@ -70,9 +84,7 @@ pub(super) async fn bundle(State(state): State<AppState>, Path(file): Path<Strin
         Err(never) => match never {},
     };
     if response.status() == StatusCode::NOT_FOUND {
-        return ErrorCode::UnknownFile
-            .error("no such file in public/pkg")
-            .into_response();
+        return ErrorCode::UnknownFile.error("no such built file").into_response();
     }
     response
 }

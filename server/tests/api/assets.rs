@@ -10,6 +10,7 @@ use crate::helpers::{TestApp, spawn_app};
 
 const WASM: &str = "plugboard_widget-0123abcdef_bg.wasm";
 const GLUE: &str = "plugboard_widget-0123abcdef.js";
+const CONSOLE_WASM: &str = "plugboard_console_bg.wasm";
 
 /// A public dir as `cargo xtask build` leaves it (fake contents: each variant says which
 /// one it is), or with `built: false` only the loaders' sources.
@@ -20,10 +21,17 @@ fn public_dir(built: bool) -> tempfile::TempDir {
     write("widget.mjs", "source module loader");
     if built {
         std::fs::create_dir(dir.path().join("pkg")).unwrap();
-        for name in [WASM, GLUE, "widget.js", "widget.mjs"] {
-            write(&format!("pkg/{name}"), &format!("raw {name}"));
-            write(&format!("pkg/{name}.br"), &format!("br {name}"));
-            write(&format!("pkg/{name}.gz"), &format!("gz {name}"));
+        std::fs::create_dir_all(dir.path().join("console/pkg")).unwrap();
+        for name in [WASM, GLUE, "widget.js", "widget.mjs", CONSOLE_WASM].map(|n| {
+            if n == CONSOLE_WASM {
+                format!("console/pkg/{n}")
+            } else {
+                format!("pkg/{n}")
+            }
+        }) {
+            write(&name, &format!("raw {name}"));
+            write(&format!("{name}.br"), &format!("br {name}"));
+            write(&format!("{name}.gz"), &format!("gz {name}"));
         }
     }
     dir
@@ -64,7 +72,7 @@ async fn the_hashed_wasm_is_sent_brotli_compressed_and_cached_for_good() {
 
     let (status, headers, body) = get(&app, &format!("/pkg/{WASM}"), Some("gzip, deflate, br, zstd")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, format!("br {WASM}"));
+    assert_eq!(body, format!("br pkg/{WASM}"));
     assert_eq!(header(&headers, &CONTENT_ENCODING), Some("br"));
     assert_eq!(header(&headers, &CONTENT_TYPE), Some("application/wasm"));
     assert_eq!(
@@ -82,7 +90,7 @@ async fn the_hashed_glue_falls_back_to_gzip_then_to_plain_bytes() {
 
     let (status, headers, body) = get(&app, &path, Some("gzip")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, format!("gz {GLUE}"));
+    assert_eq!(body, format!("gz pkg/{GLUE}"));
     assert_eq!(header(&headers, &CONTENT_ENCODING), Some("gzip"));
     assert!(header(&headers, &CONTENT_TYPE).unwrap().starts_with("text/javascript"));
     assert!(header(&headers, &CACHE_CONTROL).unwrap().contains("immutable"));
@@ -90,7 +98,7 @@ async fn the_hashed_glue_falls_back_to_gzip_then_to_plain_bytes() {
 
     let (status, headers, body) = get(&app, &path, None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, format!("raw {GLUE}"));
+    assert_eq!(body, format!("raw pkg/{GLUE}"));
     assert_eq!(header(&headers, &CONTENT_ENCODING), None);
     assert!(header(&headers, &CACHE_CONTROL).unwrap().contains("immutable"));
 }
@@ -103,7 +111,7 @@ async fn the_loaders_come_from_the_build_and_are_revalidated() {
     for name in ["widget.js", "widget.mjs"] {
         let (status, headers, body) = get(&app, &format!("/{name}"), Some("br")).await;
         assert_eq!(status, StatusCode::OK, "{name}");
-        assert_eq!(body, format!("br {name}"));
+        assert_eq!(body, format!("br pkg/{name}"));
         assert_eq!(header(&headers, &CONTENT_ENCODING), Some("br"));
         assert_eq!(header(&headers, &CONTENT_TYPE), Some("text/javascript; charset=utf-8"));
         assert_eq!(header(&headers, &CACHE_CONTROL), Some("public, no-cache"));
@@ -136,6 +144,23 @@ async fn without_a_build_the_loaders_are_served_from_their_sources() {
     let (status, _, body) = get(&app, "/widget.mjs", None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, "source module loader");
+}
+
+#[tokio::test]
+async fn the_console_build_is_sent_compressed_and_revalidated() {
+    let dir = public_dir(true);
+    let app = app_serving(dir.path()).await;
+
+    let (status, headers, body) = get(&app, &format!("/console/pkg/{CONSOLE_WASM}"), Some("gzip, br")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, format!("br console/pkg/{CONSOLE_WASM}"));
+    assert_eq!(header(&headers, &CONTENT_ENCODING), Some("br"));
+    assert_eq!(header(&headers, &CONTENT_TYPE), Some("application/wasm"));
+    // Its names carry no hash: a deploy must reach the next page load.
+    assert_eq!(header(&headers, &CACHE_CONTROL), Some("public, no-cache"));
+    let (status, _, body) = get(&app, "/console/pkg/nothing.js", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("unknown_file"), "{body}");
 }
 
 #[tokio::test]
