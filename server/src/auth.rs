@@ -9,7 +9,7 @@ use axum_extra::headers::Authorization;
 use axum_extra::headers::authorization::Bearer;
 use plugboard_shared::{DeploymentId, TenantId};
 
-use crate::crypto::token_hash;
+use crate::crypto::{sorted_token_key, token_hash};
 use crate::error::{ApiError, ErrorCode};
 use crate::limits::ClientAddr;
 use crate::state::AppState;
@@ -75,7 +75,7 @@ impl FromRequestParts<AppState> for LinkSession {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer(parts, state, "link token").await?;
-        let row = match link_tokens::find(&state.pool, &token_hash(&token)).await? {
+        let row = match link_tokens::find(&state.pool, &sorted_token_key(&token)).await? {
             Some(row) => row,
             None => {
                 return Err(refuse(

@@ -17,13 +17,18 @@ pub async fn connect(url: &str) -> anyhow::Result<Pool> {
     let sqlite = url.starts_with("sqlite:");
     let url = if sqlite { prepare_sqlite(url)? } else { url.to_owned() };
     let pool = AnyPoolOptions::new()
-        .max_connections(if sqlite { 8 } else { 16 })
+        .max_connections(if sqlite { 10 } else { 16 })
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if sqlite {
                     // WAL lets readers run beside the writer; foreign keys are off by default.
-                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
-                        .await?;
+                    // Checkpoints run in `checkpoint_every`, not in whichever commit crosses
+                    // the WAL's size threshold: that commit's writers would wait for it.
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                         PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 0;",
+                    )
+                    .await?;
                 }
                 Ok(())
             })
@@ -83,6 +88,32 @@ pub async fn begin_write(pool: &Pool) -> sqlx::Result<sqlx::Transaction<'static,
         pool.begin_with("BEGIN IMMEDIATE").await
     } else {
         pool.begin().await
+    }
+}
+
+/// Copies SQLite's write-ahead log back into the database file every `every`, beside
+/// the writers rather than in their commits (PASSIVE: it never blocks them). PostgreSQL
+/// checkpoints by itself: there this never returns and does nothing.
+pub async fn checkpoint_every(pool: Pool, every: std::time::Duration) {
+    if pool.connect_options().database_url.scheme() != "sqlite" {
+        return std::future::pending().await;
+    }
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::warn!(error = %err, "WAL checkpoint failed");
+        }
+    }
+}
+
+/// [`begin_write`] on a connection the caller holds.
+pub async fn begin_write_on(conn: &mut Conn) -> sqlx::Result<sqlx::Transaction<'_, sqlx::Any>> {
+    if conn.backend_name() == "SQLite" {
+        sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await
+    } else {
+        sqlx::Connection::begin(conn).await
     }
 }
 

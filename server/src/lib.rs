@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod db;
 pub mod deployments;
 pub mod error;
+pub mod group_commit;
 pub mod http;
 pub mod key_rotation;
 pub mod lifecycle;

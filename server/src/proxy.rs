@@ -364,13 +364,8 @@ impl Logger {
                 started: done.started,
                 detail: Some(&detail),
             };
-            let written = match state.pool.acquire().await {
-                Ok(mut conn) => logs::record(&mut conn, &account_id, event, state.clock.now()).await,
-                Err(err) => Err(err),
-            };
-            if let Err(err) = written {
-                tracing::warn!(%account_id, error = %err, "proxied call not logged");
-            }
+            let entry = logs::Entry::new(account_id, event, state.clock.now());
+            state.writes.logs.write_later(entry).await;
         });
     }
 }

@@ -16,8 +16,12 @@ use crate::crypto::{MasterKey, random_key, token_hash};
 use crate::deployments::Deployments;
 use crate::http::console::store::ConsoleSessions;
 use crate::limits::Limits;
-use crate::state::{AppState, Inner};
+use crate::state::{AppState, Inner, Writes};
 use crate::{db, http, serve};
+
+/// Often enough that SQLite's write-ahead log stays small, rarely enough that copying
+/// it back costs the writers nothing measurable (see `cargo xtask bench`).
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
 /// A bound, ready-to-serve server.
 pub struct Server {
@@ -69,6 +73,7 @@ impl Server {
             base_url,
             catalog,
             deployments,
+            writes: Writes::start(&pool),
             pool,
             key,
             http,
@@ -85,6 +90,7 @@ impl Server {
         let webhooks = crate::webhooks::run_worker(self.state.clone());
         let maintenance = crate::maintenance::run(self.state.clone());
         let limits = forget_idle_limits(self.state.clone());
+        let checkpoints = db::checkpoint_every(self.state.pool.clone(), CHECKPOINT_EVERY);
         let sessions = self
             .state
             .console_sessions
@@ -98,6 +104,7 @@ impl Server {
             () = maintenance => {}
             () = limits => {}
             () = sessions => {}
+            () = checkpoints => {}
         }
         Ok(())
     }

@@ -9,8 +9,11 @@ use crate::config::Config;
 use crate::crypto::MasterKey;
 use crate::db::Pool;
 use crate::deployments::Deployments;
+use crate::group_commit::GroupCommit;
 use crate::http::console::store::ConsoleSessions;
 use crate::limits::Limits;
+use crate::store::link_tokens::LinkTokenRow;
+use crate::store::logs;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -20,6 +23,8 @@ pub struct Inner {
     pub catalog: Catalog,
     pub deployments: Deployments,
     pub pool: Pool,
+    /// The rows many requests write at once, group-committed.
+    pub writes: Writes,
     pub key: MasterKey,
     /// Outbound client for token exchanges and verification calls. Redirects are off:
     /// a provider's redirect must not steer our credentials elsewhere (SSRF).
@@ -42,6 +47,21 @@ pub struct Inner {
     pub clock: Clock,
     /// Where operators' console sessions are kept.
     pub console_sessions: ConsoleSessions,
+}
+
+/// One writer per kind of row that arrives in bursts (see `group_commit`).
+pub struct Writes {
+    pub link_tokens: GroupCommit<LinkTokenRow>,
+    pub logs: GroupCommit<logs::Entry>,
+}
+
+impl Writes {
+    pub fn start(pool: &Pool) -> Self {
+        Self {
+            link_tokens: GroupCommit::start(pool.clone()),
+            logs: GroupCommit::start(pool.clone()),
+        }
+    }
 }
 
 impl AppState {

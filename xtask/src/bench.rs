@@ -9,7 +9,9 @@ use std::process::Command;
 use anyhow::{Context, bail};
 
 use crate::build::{self, BuildOptions};
+use crate::load_bench;
 use crate::payload;
+use crate::postgres::{Durability, Postgres};
 use crate::process::{run, target_dir};
 use crate::server::{Secrets, TestServer, scrub_plugboard_env};
 use crate::server_bench;
@@ -72,9 +74,26 @@ fn bench(steps: &mut Steps, options: &BenchOptions) -> anyhow::Result<()> {
         let server = TestServer::start(&built.server_binary, &secrets)?;
         server_bench::proxy_overhead(&server, &secrets)
     })?;
+    let postgres = steps.run("tools: PostgreSQL (durable, as in production)", || {
+        Postgres::start(Durability::Full)
+    })?;
+    let mut loads = Vec::new();
+    for (backend, database_url) in [
+        ("SQLite", None),
+        ("PostgreSQL", Some(format!("{}/postgres", postgres.url))),
+    ] {
+        loads.push(steps.run(&format!("load: {backend} (wrk)"), || {
+            let secrets = Secrets::generate()?;
+            let server = TestServer::start_on(&built.server_binary, &secrets, database_url.as_deref())?;
+            load_bench::measure(&server, &secrets, backend)
+        })?);
+    }
     payload::print(&payload);
     print_load_times(&samples);
     proxy.print();
+    for load in &loads {
+        load.print();
+    }
     payload::print_budget(&payload);
     Ok(())
 }

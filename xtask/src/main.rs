@@ -8,6 +8,7 @@ mod bench;
 mod build;
 mod console;
 mod http_client;
+mod load_bench;
 mod payload;
 mod postgres;
 mod process;

@@ -21,8 +21,17 @@ pub struct Postgres {
     pub url: String,
 }
 
+/// What a cluster promises about a commit it has acknowledged.
+#[derive(Clone, Copy)]
+pub enum Durability {
+    /// Throw-away test data: no fsync, so tests do not wait on the disk.
+    None,
+    /// PostgreSQL's defaults, as production runs it: the bench measures this.
+    Full,
+}
+
 impl Postgres {
-    pub fn start() -> anyhow::Result<Self> {
+    pub fn start(durability: Durability) -> anyhow::Result<Self> {
         let bin = server_binaries()?;
         let dir = scratch_dir("postgres")?;
         let data = dir.join("data");
@@ -33,13 +42,14 @@ impl Postgres {
             .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "-D"])
             .arg(&data))?;
         let port = free_port()?;
-        // Settings for a throw-away test cluster: nothing here must survive a power cut,
-        // and every test opens its own pool.
-        let options = format!(
-            "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=300",
+        // Every test opens its own pool.
+        let mut options = format!(
+            "-p {port} -c listen_addresses=127.0.0.1 -k {} -c max_connections=300",
             dir.display()
         );
+        if let Durability::None = durability {
+            options.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+        }
         run(as_owner(&bin.join("pg_ctl"))
             .args(["-w", "-D"])
             .arg(&data)

@@ -103,6 +103,11 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(binary: &Path, secrets: &Secrets) -> anyhow::Result<Self> {
+        Self::start_on(binary, secrets, None)
+    }
+
+    /// A server on `database_url` (a PostgreSQL database) instead of its own SQLite file.
+    pub fn start_on(binary: &Path, secrets: &Secrets, database_url: Option<&str>) -> anyhow::Result<Self> {
         let port = free_port()?;
         let data_dir = scratch_dir("bench")?;
         let log = File::create(data_dir.join("server.log"))?;
@@ -110,6 +115,7 @@ impl TestServer {
         scrub_plugboard_env(&mut cmd);
         let child = cmd
             .envs(server_env(port, &data_dir, "http://localhost", secrets))
+            .envs(database_url.map(|url| ("PLUGBOARD_SERVER_DATABASE_URL", url)))
             .current_dir(&data_dir)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
@@ -123,6 +129,11 @@ impl TestServer {
         };
         server.wait_ready(port).inspect_err(|_| server.print_log())?;
         Ok(server)
+    }
+
+    /// The server's process id, to read its memory from `/proc`.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Polls `GET /healthz` until it answers 200 (or the server exits, or 60 s pass).

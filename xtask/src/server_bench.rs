@@ -40,6 +40,7 @@ pub fn proxy_overhead(server: &TestServer, secrets: &Secrets) -> anyhow::Result<
             body: None,
             connections: 8,
             seconds: 5,
+            pause_ms: None,
         })
     };
     let direct = load(

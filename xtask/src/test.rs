@@ -11,7 +11,7 @@ use anyhow::bail;
 
 use crate::build::{self, BuildOptions};
 use crate::payload;
-use crate::postgres::Postgres;
+use crate::postgres::{Durability, Postgres};
 use crate::process::{cargo, run, target_dir};
 use crate::server::{Secrets, free_port, scratch_dir, scrub_plugboard_env};
 use crate::steps::Steps;
@@ -77,7 +77,7 @@ fn pipeline(steps: &mut Steps, skip_e2e: bool) -> anyhow::Result<()> {
     // on one database, the two schemas side by side), which plain `cargo test` lists as
     // ignored.
     steps.run("test: integration tests on a private PostgreSQL", || {
-        let postgres = Postgres::start()?;
+        let postgres = Postgres::start(Durability::None)?;
         run(cargo()
             .args([
                 "test",

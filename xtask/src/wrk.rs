@@ -4,7 +4,8 @@
 
 use std::fmt;
 use std::fs;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 
@@ -39,6 +40,9 @@ pub struct Load<'a> {
     pub body: Option<&'a str>,
     pub connections: u32,
     pub seconds: u32,
+    /// Each connection waits this long before its next request, to hold a rate below
+    /// the peak (wrk's `delay()`, whole milliseconds).
+    pub pause_ms: Option<u32>,
 }
 
 pub fn ensure_wrk() -> anyhow::Result<()> {
@@ -53,21 +57,45 @@ pub fn ensure_wrk() -> anyhow::Result<()> {
 
 /// Runs `load` with two threads (the machine's two cores are shared with the server).
 pub fn run(load: &Load<'_>) -> anyhow::Result<Measured> {
+    let out = output(&mut command(load)?).with_context(|| format!("wrk against {} failed", load.url))?;
+    parse(&out).with_context(|| format!("unexpected wrk output:\n{out}"))
+}
+
+/// Runs `load` and, `after` its start, `sample` (what the server looks like under it).
+pub fn run_sampling<T>(load: &Load<'_>, after: Duration, sample: impl FnOnce() -> T) -> anyhow::Result<(Measured, T)> {
+    let child = command(load)?
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot start wrk")?;
+    std::thread::sleep(after);
+    let sampled = sample();
+    let out = child.wait_with_output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        bail!(
+            "wrk against {} failed: {}",
+            load.url,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let measured = parse(&text).with_context(|| format!("unexpected wrk output:\n{text}"))?;
+    Ok((measured, sampled))
+}
+
+fn command(load: &Load<'_>) -> anyhow::Result<Command> {
     let script = target_dir().join("bench/wrk-request.lua");
     fs::create_dir_all(script.parent().expect("has a parent"))?;
     fs::write(&script, lua(load))?;
-    let out = output(
-        Command::new("wrk")
-            .args(["-t2", "--latency", "-c"])
-            .arg(load.connections.to_string())
-            .arg("-d")
-            .arg(format!("{}s", load.seconds))
-            .arg("-s")
-            .arg(&script)
-            .arg(load.url),
-    )
-    .with_context(|| format!("wrk against {} failed", load.url))?;
-    parse(&out).with_context(|| format!("unexpected wrk output:\n{out}"))
+    let mut cmd = Command::new("wrk");
+    cmd.args(["-t2", "--latency", "-c"])
+        .arg(load.connections.to_string())
+        .arg("-d")
+        .arg(format!("{}s", load.seconds))
+        .arg("-s")
+        .arg(&script)
+        .arg(load.url);
+    Ok(cmd)
 }
 
 /// The request as wrk's Lua script.
@@ -78,6 +106,9 @@ fn lua(load: &Load<'_>) -> String {
     }
     if let Some(body) = load.body {
         script.push_str(&format!("wrk.body = {body:?}\n"));
+    }
+    if let Some(ms) = load.pause_ms {
+        script.push_str(&format!("function delay() return {ms} end\n"));
     }
     script
 }

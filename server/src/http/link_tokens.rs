@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 use super::extract::{Json, Path};
 use crate::auth::Backend;
 use crate::clock::rfc3339;
-use crate::crypto::{random_token, token_hash};
+use crate::crypto::{sorted_token_key, time_ordered_id, time_ordered_token};
 use crate::error::{ApiResult, ErrorCode};
 use crate::state::AppState;
 use crate::store::accounts;
@@ -126,12 +126,12 @@ pub struct Issued {
 
 /// Stores a new token; only its hash is kept.
 pub async fn issue(state: &AppState, new: NewLinkToken) -> ApiResult<Issued> {
-    let token = random_token("lt_");
-    let id = random_token("ltk_");
+    let token = time_ordered_token("lt_");
+    let id = time_ordered_id("ltk_");
     let now = state.clock.now();
     let row = LinkTokenRow {
         id: Some(id.clone()),
-        token_hash: token_hash(&token),
+        token_hash: sorted_token_key(&token),
         tenant_id: new.tenant_id,
         deployment_id: new.deployment_id,
         category: new.category,
@@ -146,12 +146,9 @@ pub async fn issue(state: &AppState, new: NewLinkToken) -> ApiResult<Issued> {
         created_by: Some(new.created_by),
         used_at: None,
     };
-    link_tokens::insert(&state.pool, &row).await?;
-    Ok(Issued {
-        id,
-        token,
-        expires_at: row.expires_at,
-    })
+    let expires_at = row.expires_at;
+    state.writes.link_tokens.write(row).await?;
+    Ok(Issued { id, token, expires_at })
 }
 
 /// A token may re-authorize only its own tenant's account.

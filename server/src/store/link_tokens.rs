@@ -2,7 +2,10 @@
 
 use plugboard_shared::{AccountId, DeploymentId, TenantId};
 
-use crate::db::Pool;
+use futures_util::future::BoxFuture;
+
+use crate::db::{Conn, Pool};
+use crate::group_commit::{Rows, placeholders};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LinkTokenRow {
@@ -35,29 +38,37 @@ impl LinkTokenRow {
     }
 }
 
-pub async fn insert(pool: &Pool, row: &LinkTokenRow) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO link_tokens (id, token_hash, tenant_id, deployment_id, category, owner_name, username, \
-         redirect_uri, created_at, expires_at, revoked_at, account_id, allow_disconnect, created_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-    )
-    .bind(&row.id)
-    .bind(&row.token_hash)
-    .bind(&row.tenant_id)
-    .bind(&row.deployment_id)
-    .bind(&row.category)
-    .bind(&row.owner_name)
-    .bind(&row.username)
-    .bind(&row.redirect_uri)
-    .bind(row.created_at)
-    .bind(row.expires_at)
-    .bind(row.revoked_at)
-    .bind(&row.account_id)
-    .bind(row.allow_disconnect)
-    .bind(&row.created_by)
-    .execute(pool)
-    .await?;
-    Ok(())
+/// Issued tokens are group-committed: many arrive at once (see `group_commit`).
+impl Rows for LinkTokenRow {
+    fn insert_all<'c>(rows: &'c [Self], conn: &'c mut Conn) -> BoxFuture<'c, sqlx::Result<()>> {
+        Box::pin(async move {
+            let sql = format!(
+                "INSERT INTO link_tokens (id, token_hash, tenant_id, deployment_id, category, owner_name, username, \
+                 redirect_uri, created_at, expires_at, revoked_at, account_id, allow_disconnect, created_by) VALUES {}",
+                placeholders(rows.len(), 14)
+            );
+            let mut query = sqlx::query(&sql);
+            for row in rows {
+                query = query
+                    .bind(&row.id)
+                    .bind(&row.token_hash)
+                    .bind(&row.tenant_id)
+                    .bind(&row.deployment_id)
+                    .bind(&row.category)
+                    .bind(&row.owner_name)
+                    .bind(&row.username)
+                    .bind(&row.redirect_uri)
+                    .bind(row.created_at)
+                    .bind(row.expires_at)
+                    .bind(row.revoked_at)
+                    .bind(&row.account_id)
+                    .bind(row.allow_disconnect)
+                    .bind(&row.created_by);
+            }
+            query.execute(conn).await?;
+            Ok(())
+        })
+    }
 }
 
 pub async fn find(pool: &Pool, token_hash: &str) -> sqlx::Result<Option<LinkTokenRow>> {

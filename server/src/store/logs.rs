@@ -3,8 +3,11 @@
 
 use plugboard_shared::{AccountId, AccountLogEntry};
 
+use futures_util::future::BoxFuture;
+
 use crate::clock::rfc3339;
 use crate::db::{Conn, Pool};
+use crate::group_commit::{Rows, placeholders};
 
 /// What happened, for [`record`].
 pub struct Event<'a> {
@@ -16,20 +19,56 @@ pub struct Event<'a> {
 }
 
 pub async fn record(conn: &mut Conn, account_id: &AccountId, event: Event<'_>, now: i64) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO account_logs (account_id, at, action, outcome, status_code, latency_ms, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(account_id)
-    .bind(now)
-    .bind(event.action)
-    .bind(if event.ok { "ok" } else { "failed" })
-    .bind(event.status_code.map(i64::from))
-    .bind(event.started.elapsed().as_millis() as i64)
-    .bind(event.detail)
-    .execute(conn)
-    .await?;
-    Ok(())
+    Entry::insert_all(&[Entry::new(account_id.clone(), event, now)], conn).await
+}
+
+/// An entry to write later with others (proxied calls log one each: see `group_commit`).
+pub struct Entry {
+    account_id: AccountId,
+    at: i64,
+    action: String,
+    ok: bool,
+    status_code: Option<u16>,
+    latency_ms: i64,
+    detail: Option<String>,
+}
+
+impl Entry {
+    pub fn new(account_id: AccountId, event: Event<'_>, now: i64) -> Self {
+        Self {
+            account_id,
+            at: now,
+            action: event.action.to_owned(),
+            ok: event.ok,
+            status_code: event.status_code,
+            latency_ms: event.started.elapsed().as_millis() as i64,
+            detail: event.detail.map(str::to_owned),
+        }
+    }
+}
+
+impl Rows for Entry {
+    fn insert_all<'c>(entries: &'c [Self], conn: &'c mut Conn) -> BoxFuture<'c, sqlx::Result<()>> {
+        Box::pin(async move {
+            let sql = format!(
+                "INSERT INTO account_logs (account_id, at, action, outcome, status_code, latency_ms, detail) VALUES {}",
+                placeholders(entries.len(), 7)
+            );
+            let mut query = sqlx::query(&sql);
+            for entry in entries {
+                query = query
+                    .bind(&entry.account_id)
+                    .bind(entry.at)
+                    .bind(&entry.action)
+                    .bind(if entry.ok { "ok" } else { "failed" })
+                    .bind(entry.status_code.map(i64::from))
+                    .bind(entry.latency_ms)
+                    .bind(&entry.detail);
+            }
+            query.execute(conn).await?;
+            Ok(())
+        })
+    }
 }
 
 type Row = (i64, String, String, Option<i64>, i64, Option<String>);
