@@ -1,0 +1,128 @@
+//! The fuzz step of `cargo xtask test`: schemathesis (from PyPI) reads the server's own
+//! `/openapi.json`, sends it generated and deliberately broken requests, and fails when the
+//! server answers 5xx or anything the document does not promise (status, content type,
+//! headers, body schema) or accepts a request the document calls invalid. It lives in a
+//! virtual environment under target/, pinned, so every machine runs the same checks.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::build::{self, BuildOptions};
+use crate::http_client;
+use crate::process::{find_in_path, output, run, target_dir};
+use crate::server::{Secrets, TestServer};
+use crate::steps::Steps;
+use crate::tools::apt_install;
+
+const VERSION: &str = "4.32.5";
+
+/// Per operation and phase; with one worker the whole step stays near a minute on two cores.
+const MAX_EXAMPLES: &str = "50";
+
+/// Fixed, so a failure seen in CI is the one a developer gets locally.
+const SEED: &str = "20261202";
+
+/// Every check schemathesis has, less two whose complaint is our design, not a bug:
+/// - `positive_data_acceptance`: an id that matches its pattern but names nothing (a
+///   deployment, an account) is refused with 400/404 on purpose.
+/// - `unsupported_method`: the console's CSRF guard answers 403 to any cross-origin
+///   request that is not GET/HEAD/OPTIONS before the router could say 405; it fails closed.
+const EXCLUDED_CHECKS: &str = "positive_data_acceptance,unsupported_method";
+
+/// `cargo xtask fuzz`: this step alone, on a fresh debug build of the server.
+pub fn command(args: &[String]) -> anyhow::Result<()> {
+    if let Some(arg) = args.first() {
+        bail!("unknown option `{arg}` for `cargo xtask fuzz`");
+    }
+    let mut steps = Steps::default();
+    let built = build::build_server(&mut steps, &BuildOptions::DEFAULT)?;
+    let result = steps.run("fuzz: schemathesis against /openapi.json", || {
+        fuzz(&built.server_binary)
+    });
+    steps.print_summary("fuzz");
+    result
+}
+
+/// Boots `server_binary` and fuzzes it twice: the host's API with an API key, then the
+/// widget's routes with a link token from an allowed origin (an API key is never a link
+/// token, so one run alone would only ever see their 401).
+pub fn fuzz(server_binary: &Path) -> anyhow::Result<()> {
+    let cli = ensure()?;
+    let secrets = Secrets::generate()?;
+    let server = TestServer::start(server_binary, &secrets)?;
+    let link_token = link_token(&server.url, &secrets.api_key)?;
+    run(schemathesis(&cli, &server.url, &secrets.api_key).args(["--exclude-tag", "widget"]))?;
+    run(schemathesis(&cli, &server.url, &link_token).args([
+        "--include-tag",
+        "widget",
+        "--header",
+        "Origin: http://localhost",
+    ]))
+}
+
+fn schemathesis(cli: &Path, server_url: &str, bearer: &str) -> Command {
+    let mut cmd = Command::new(cli);
+    cmd.arg("run")
+        .arg(format!("{server_url}/openapi.json"))
+        .arg("--header")
+        .arg(format!("Authorization: Bearer {bearer}"))
+        .args(["--checks", "all", "--exclude-checks", EXCLUDED_CHECKS])
+        .args(["--max-examples", MAX_EXAMPLES, "--seed", SEED])
+        // Python 3.11's parser is not thread-safe under hypothesis's lambda descriptions
+        // ("AST constructor recursion depth mismatch"): one worker, no flaky runtime errors.
+        .args(["--workers", "1"])
+        .args(["--request-timeout", "30"])
+        // No `.hypothesis/` example database in the work tree: every run starts clean.
+        .args(["--generation-database", "none"])
+        .arg("--no-color")
+        .current_dir(target_dir());
+    cmd
+}
+
+/// A link token for a tenant of its own, that may also disconnect (so that route is
+/// reached, not refused outright).
+fn link_token(server_url: &str, api_key: &str) -> anyhow::Result<String> {
+    let body = serde_json::json!({"tenant_id": "schemathesis", "allow_disconnect": true});
+    let authorization = format!("Bearer {api_key}");
+    let (status, answer) = http_client::request(
+        "POST",
+        &format!("{server_url}/link-token"),
+        &[("Authorization", &authorization)],
+        Some(&body),
+    )?;
+    if status != 201 {
+        bail!("POST /link-token answered {status}: {answer}");
+    }
+    answer["link_token"]
+        .as_str()
+        .map(str::to_owned)
+        .context("POST /link-token answered no link_token")
+}
+
+/// The pinned schemathesis CLI in `target/schemathesis-venv`, installed when missing.
+fn ensure() -> anyhow::Result<PathBuf> {
+    let venv = target_dir().join("schemathesis-venv");
+    let cli = venv.join("bin/schemathesis");
+    let wanted = format!("schemathesis, version {VERSION}");
+    let installed = || output(Command::new(&cli).arg("--version"));
+    if installed().is_some_and(|v| v.trim() == wanted) {
+        return Ok(cli);
+    }
+    let python = find_in_path("python3").context("python3 is needed for schemathesis: install it")?;
+    // Debian's python3 lacks venv and ensurepip until python3-venv is installed.
+    let has_venv = || output(Command::new(&python).args(["-c", "import venv, ensurepip"])).is_some();
+    if !has_venv() && !(apt_install(&["python3-venv"])? && has_venv()) {
+        bail!("python3 cannot create virtual environments: install python3-venv");
+    }
+    println!("installing schemathesis {VERSION} into {} (once)", venv.display());
+    run(Command::new(&python).args(["-m", "venv", "--clear"]).arg(&venv))?;
+    run(Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .arg(format!("schemathesis=={VERSION}")))?;
+    match installed() {
+        Some(v) if v.trim() == wanted => Ok(cli),
+        other => bail!("installed schemathesis reports {other:?}, expected `{wanted}`"),
+    }
+}
