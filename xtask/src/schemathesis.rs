@@ -113,8 +113,11 @@ fn ensure() -> anyhow::Result<PathBuf> {
     let python = find_in_path("python3").context("python3 is needed for schemathesis: install it")?;
     // Debian's python3 lacks venv and ensurepip until python3-venv is installed.
     let has_venv = || output(Command::new(&python).args(["-c", "import venv, ensurepip"])).is_some();
-    if !has_venv() && !(apt_install(&["python3-venv"])? && has_venv()) {
-        bail!("python3 cannot create virtual environments: install python3-venv");
+    if !has_venv() {
+        let installed = apt_install(&["python3-venv"])?;
+        if !installed || !has_venv() {
+            bail!("python3 cannot create virtual environments: install python3-venv");
+        }
     }
     println!("installing schemathesis {VERSION} into {} (once)", venv.display());
     run(Command::new(&python).args(["-m", "venv", "--clear"]).arg(&venv))?;
