@@ -47,8 +47,9 @@ pub fn fuzz(server_binary: &Path) -> anyhow::Result<()> {
     let secrets = Secrets::generate()?;
     let server = TestServer::start(server_binary, &secrets)?;
     let link_token = link_token(&server.url, &secrets.api_key)?;
-    run(schemathesis(&cli, &server.url, &secrets.api_key).args(["--exclude-tag", "widget"]))?;
-    run(schemathesis(&cli, &server.url, &link_token).args([
+    let account = api_key_account(&server.url, &link_token)?;
+    run(schemathesis(&cli, &server.url, &secrets.api_key, &account).args(["--exclude-tag", "widget"]))?;
+    run(schemathesis(&cli, &server.url, &link_token, &account).args([
         "--include-tag",
         "widget",
         "--header",
@@ -56,7 +57,7 @@ pub fn fuzz(server_binary: &Path) -> anyhow::Result<()> {
     ]))
 }
 
-fn schemathesis(cli: &Path, server_url: &str, bearer: &str) -> Command {
+fn schemathesis(cli: &Path, server_url: &str, bearer: &str, account: &str) -> Command {
     let mut cmd = Command::new(cli);
     // Every check but those xtask/schemathesis.toml turns off, and says why.
     cmd.arg("--config-file")
@@ -74,6 +75,7 @@ fn schemathesis(cli: &Path, server_url: &str, bearer: &str) -> Command {
         // No `.hypothesis/` example database in the work tree: every run starts clean.
         .args(["--generation-database", "none"])
         .arg("--no-color")
+        .env("FUZZ_ACCOUNT_ID", account)
         .current_dir(target_dir());
     cmd
 }
@@ -96,6 +98,21 @@ fn link_token(server_url: &str, api_key: &str) -> anyhow::Result<String> {
         .as_str()
         .map(str::to_owned)
         .context("POST /link-token answered no link_token")
+}
+
+/// Connects the sandbox's API-key app as the widget would; the new account's id.
+fn api_key_account(server_url: &str, link_token: &str) -> anyhow::Result<String> {
+    let authorization = format!("Bearer {link_token}");
+    let (status, message) = http_client::request(
+        "POST",
+        &format!("{server_url}/widget/connect/sandbox-hr"),
+        &[("Authorization", &authorization), ("Origin", server_url)],
+        Some(&serde_json::json!({"fields": {"api_key": "sk_sandbox_fuzz"}})),
+    )?;
+    match (status, message["payload"]["accountId"].as_str()) {
+        (200, Some(account)) => Ok(account.to_owned()),
+        _ => bail!("connecting Sandbox HR answered {status}: {message}"),
+    }
 }
 
 /// The pinned schemathesis CLI in `target/schemathesis-venv`, installed when missing.
