@@ -14,6 +14,16 @@ pub fn request(
     headers: &[(&str, &str)],
     body: Option<&serde_json::Value>,
 ) -> anyhow::Result<(u16, serde_json::Value)> {
+    request_with_head(method, url, headers, body).map(|(status, _, body)| (status, body))
+}
+
+/// [`request`], with the answer's header lines (`name: value`, as sent) too.
+pub fn request_with_head(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&serde_json::Value>,
+) -> anyhow::Result<(u16, Vec<String>, serde_json::Value)> {
     let rest = url
         .strip_prefix("http://")
         .context("the bench calls its own server over http")?;
@@ -55,7 +65,8 @@ pub fn request(
     } else {
         serde_json::from_str(&body)?
     };
-    Ok((status, json))
+    let lines = head.lines().skip(1).map(str::to_owned).collect();
+    Ok((status, lines, json))
 }
 
 fn dechunk(mut body: &str) -> anyhow::Result<String> {

@@ -5,8 +5,9 @@
 //! virtual environment under target/, pinned, so every machine runs the same checks;
 //! `xtask/schemathesis.toml` holds the few checks it skips where, and why.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
 
@@ -39,33 +40,24 @@ pub fn command(args: &[String]) -> anyhow::Result<()> {
     result
 }
 
-/// Boots `server_binary` and fuzzes it twice: the host's API with an API key, then the
-/// widget's routes with a link token from an allowed origin (an API key is never a link
-/// token, so one run alone would only ever see their 401).
+/// Boots `server_binary`, makes one credential of each kind its routes take (an API key,
+/// a link token, a signed-in admin's console session) and an account, and fuzzes every
+/// route with the credential its document names (with any other it would only ever
+/// answer 401). xtask/schemathesis.toml reads them from the `FUZZ_*` variables.
 pub fn fuzz(server_binary: &Path) -> anyhow::Result<()> {
     let cli = ensure()?;
     let secrets = Secrets::generate()?;
     let server = TestServer::start(server_binary, &secrets)?;
     let link_token = link_token(&server.url, &secrets.api_key)?;
     let account = api_key_account(&server.url, &link_token)?;
-    run(schemathesis(&cli, &server.url, &secrets.api_key, &account).args(["--exclude-tag", "widget"]))?;
-    run(schemathesis(&cli, &server.url, &link_token, &account).args([
-        "--include-tag",
-        "widget",
-        "--header",
-        "Origin: http://localhost",
-    ]))
-}
-
-fn schemathesis(cli: &Path, server_url: &str, bearer: &str, account: &str) -> Command {
-    let mut cmd = Command::new(cli);
-    // Every check but those xtask/schemathesis.toml turns off, and says why.
-    cmd.arg("--config-file")
+    let session = operator_session(&server, server_binary, &secrets)?;
+    run(Command::new(&cli)
+        .arg("--config-file")
         .arg(workspace_root().join("xtask/schemathesis.toml"))
         .arg("run")
-        .arg(format!("{server_url}/openapi.json"))
-        .arg("--header")
-        .arg(format!("Authorization: Bearer {bearer}"))
+        .arg(format!("{}/openapi.json", server.url))
+        // The console's writes and the widget's connect both want a page of this server.
+        .args(["--header", &format!("Origin: {}", server.url)])
         .args(["--max-examples", MAX_EXAMPLES, "--seed", SEED])
         // With two workers a run here once died inside hypothesis on CPython 3.11 ("AST
         // constructor recursion depth mismatch"); one worker never has, and two cores
@@ -75,9 +67,11 @@ fn schemathesis(cli: &Path, server_url: &str, bearer: &str, account: &str) -> Co
         // No `.hypothesis/` example database in the work tree: every run starts clean.
         .args(["--generation-database", "none"])
         .arg("--no-color")
-        .env("FUZZ_ACCOUNT_ID", account)
-        .current_dir(target_dir());
-    cmd
+        .env("FUZZ_API_KEY", &secrets.api_key)
+        .env("FUZZ_LINK_TOKEN", &link_token)
+        .env("FUZZ_CONSOLE_SESSION", &session)
+        .env("FUZZ_ACCOUNT_ID", &account)
+        .current_dir(target_dir()))
 }
 
 /// A link token for a tenant of its own, that may also disconnect (so that route is
@@ -113,6 +107,44 @@ fn api_key_account(server_url: &str, link_token: &str) -> anyhow::Result<String>
         (200, Some(account)) => Ok(account.to_owned()),
         _ => bail!("connecting Sandbox HR answered {status}: {message}"),
     }
+}
+
+/// Creates an admin operator with the server's own CLI and signs in as the console
+/// would; the session cookie's value.
+fn operator_session(server: &TestServer, binary: &Path, secrets: &Secrets) -> anyhow::Result<String> {
+    let (email, password) = ("fuzz@example.com", "fuzz-operator-password");
+    let mut create = server
+        .cli(binary, secrets)
+        .args(["operator", "create", "--email", email, "--role", "admin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .context("cannot start `plugboard operator create`")?;
+    create
+        .stdin
+        .take()
+        .context("no stdin")?
+        .write_all(format!("{password}\n").as_bytes())?;
+    let status = create.wait()?;
+    if !status.success() {
+        bail!("`plugboard operator create` failed ({status})");
+    }
+    let (status, head, answer) = http_client::request_with_head(
+        "POST",
+        &format!("{}/console/api/session", server.url),
+        &[("Origin", &server.url)],
+        Some(&serde_json::json!({"email": email, "password": password})),
+    )?;
+    if status != 200 {
+        bail!("signing in to the console answered {status}: {answer}");
+    }
+    head.iter()
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+        .filter_map(|(_, value)| value.trim().split(';').next())
+        .find_map(|cookie| cookie.strip_prefix("plugboard_console="))
+        .map(str::to_owned)
+        .context("signing in set no plugboard_console cookie")
 }
 
 /// The pinned schemathesis CLI in `target/schemathesis-venv`, installed when missing.
