@@ -35,7 +35,8 @@ commands:
   run [--release] [ARGS]   build, then start the server on http://127.0.0.1:8080
                            (extra ARGS go to `plugboard`, e.g. `--config plugboard.toml`)
   test [--skip-e2e]        fmt check, clippy -D warnings, unit and integration tests, widget
-                           tests in headless Chromium, build, payload budget, Playwright e2e
+                           tests in headless Chromium, build, payload budget, schemathesis
+                           against /openapi.json, Playwright e2e
   fuzz                     build the server only and run schemathesis against it (the
                            step `test` runs after its build)
   bench [--loads N] [--release]
