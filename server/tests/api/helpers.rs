@@ -161,6 +161,28 @@ impl TestApp {
         self.clock = clock;
     }
 
+    /// A second server on the same database and configuration, as a load balancer's other
+    /// instance: it has its own address (`base`) but announces this one's public URL, so
+    /// redirects and provider callbacks may land on either. Its clock follows this one's.
+    pub async fn another_instance(&self) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let config_file = dir.path().join("plugboard.toml");
+        std::fs::copy(&self.config_file, &config_file).unwrap();
+        let overrides = [("PLUGBOARD_SERVER_PUBLIC_URL", self.base.as_str())];
+        let (base, server, clock) = start(&config_file, &self.database_url, &overrides).await.unwrap();
+        clock.follow(&self.clock);
+        TestApp {
+            base,
+            db_file: self.db_file.clone(),
+            database_url: self.database_url.clone(),
+            config_file,
+            server,
+            clock,
+            api: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
     /// The server's configuration with `overrides`, for running CLI commands against it.
     pub fn config_with(&self, overrides: &[(&str, &str)]) -> plugboard_server::Config {
         let env: Vec<(String, String)> = [("PLUGBOARD_SERVER_DATABASE_URL", self.database_url.as_str())]
