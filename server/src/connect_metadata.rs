@@ -4,16 +4,12 @@
 //! fails the connection: later calls could not work without it.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use crate::catalog::ProviderDef;
 use crate::catalog::metadata::{Source, text_at};
 use crate::catalog::template;
 use crate::credentials::Credentials;
 use crate::provider_call::template_values;
-
-/// How long a provider may take to answer a metadata request.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Values from the OAuth callback's query (QuickBooks' `realmId`, Zoho's `accounts-server`).
 pub fn from_callback(def: &ProviderDef, query: &[(String, String)]) -> Result<BTreeMap<String, String>, String> {
@@ -59,10 +55,7 @@ pub async fn from_requests(
         };
         let values = template_values(credentials, into);
         let url = template::fill(url, &values).map_err(|missing| format!("no value for {{{missing}}}"))?;
-        let mut request = http
-            .get(url)
-            .timeout(REQUEST_TIMEOUT)
-            .header("Accept", "application/json");
+        let mut request = http.get(url).header("Accept", "application/json");
         if !metadata.headers.contains_key("Authorization")
             && let Some(token) = &credentials.access_token
         {
