@@ -105,7 +105,7 @@ async fn start(
 
 /// A fresh database per test: a SQLite file, or with `PLUGBOARD_TEST_POSTGRES_URL` set
 /// (a server URL such as `postgres://postgres@127.0.0.1:5432`) a new PostgreSQL database.
-async fn database(dir: &std::path::Path) -> (String, Option<std::path::PathBuf>) {
+pub async fn database(dir: &std::path::Path) -> (String, Option<std::path::PathBuf>) {
     use sqlx::Connection;
     let Ok(server) = std::env::var("PLUGBOARD_TEST_POSTGRES_URL") else {
         let file = dir.join("plugboard.db");
@@ -209,6 +209,11 @@ impl TestApp {
                 base64::engine::general_purpose::STANDARD.encode([42u8; 32]),
             );
         command
+    }
+
+    /// The database URL the server was started with.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
     }
 
     /// Whether the tests run on PostgreSQL (`PLUGBOARD_TEST_POSTGRES_URL`).
