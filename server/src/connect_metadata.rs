@@ -10,6 +10,7 @@ use crate::catalog::metadata::{Source, text_at};
 use crate::catalog::template;
 use crate::credentials::Credentials;
 use crate::provider_call::template_values;
+use crate::provider_time::provider_call;
 
 /// Values from the OAuth callback's query (QuickBooks' `realmId`, Zoho's `accounts-server`).
 pub fn from_callback(def: &ProviderDef, query: &[(String, String)]) -> Result<BTreeMap<String, String>, String> {
@@ -65,8 +66,10 @@ pub async fn from_requests(
             let value = template::fill(template, &values).map_err(|missing| format!("no value for {{{missing}}}"))?;
             request = request.header(name, value);
         }
-        let answer = match request.send().await {
-            Ok(response) if response.status().is_success() => response.json::<serde_json::Value>().await.ok(),
+        let answer = match provider_call(request.send()).await {
+            Ok(response) if response.status().is_success() => {
+                provider_call(response.json::<serde_json::Value>()).await.ok()
+            }
             Ok(response) => {
                 return Err(format!(
                     "the provider answered {} to the metadata request",

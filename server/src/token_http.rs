@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use oauth2::{HttpRequest, HttpResponse};
 
 use crate::catalog::TokenRequest;
+use crate::provider_time::provider_call;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenHttpError {
@@ -40,13 +41,13 @@ impl<'a> TokenHttp<'a> {
             TokenRequest::Json => as_json(request)?,
         };
         let request = reqwest::Request::try_from(request)?;
-        let response = self.http.execute(request).await?;
+        let response = provider_call(self.http.execute(request)).await?;
         let status = response.status();
         let mut answer = http::Response::builder().status(status);
         for (name, value) in response.headers() {
             answer = answer.header(name, value);
         }
-        let body = response.bytes().await?.to_vec();
+        let body = provider_call(response.bytes()).await?.to_vec();
         if let Ok(mut kept) = self.answer.lock() {
             *kept = Some((status, body.clone()));
         }

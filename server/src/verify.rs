@@ -6,6 +6,7 @@ use crate::catalog::template::{self, Values};
 use crate::catalog::{ProviderDef, VerifyMethod};
 use crate::credentials::Credentials;
 use crate::provider_call::{authorize, template_values};
+use crate::provider_time::provider_call;
 
 /// Outcome of a verification call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +44,7 @@ pub async fn verify_authorization(
     metadata: &BTreeMap<String, String>,
 ) -> Verification {
     match request(http, def, &template_values(credentials, metadata)) {
-        Ok(request) => send(request, &def.verify.identity).await,
+        Ok(request) => provider_call(send(request, &def.verify.identity)).await,
         Err(missing) => Verification::Failed {
             detail: format!("the verification call needs {{{missing}}}"),
             status: None,

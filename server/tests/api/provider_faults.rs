@@ -97,3 +97,30 @@ async fn a_failing_verification_call_is_reported_as_such_with_its_reason() {
     let typed: plugboard_shared::PopupMessage = typed.json().await.unwrap();
     assert_eq!(typed.result, ConnectResult::VerificationFailed);
 }
+
+#[tokio::test]
+async fn server_timing_tells_the_providers_share_of_a_connect() {
+    let app = impatient_app().await;
+    let token = app.link_token("timing").await;
+    // Verification waits half the (one-second) provider timeout.
+    let answer = app
+        .connect(
+            &token,
+            "sandbox-hr",
+            serde_json::json!({"fields": {"api_key": "sk_sandbox_verify-slow"}}),
+        )
+        .await;
+    let timing = answer.headers()["server-timing"].to_str().unwrap().to_owned();
+    let duration = |name: &str| -> f64 {
+        let entry = timing.split(", ").find(|e| e.starts_with(name)).unwrap();
+        entry.split("dur=").nth(1).unwrap().parse().unwrap()
+    };
+    assert!(duration("provider;") >= 500.0, "{timing}");
+    assert!(duration("app;") < duration("provider;"), "{timing}");
+    let health = app.api.get(app.url("/healthz")).send().await.unwrap();
+    let timing = health.headers()["server-timing"].to_str().unwrap();
+    assert!(
+        timing.starts_with("app;dur=") && !timing.contains("provider"),
+        "{timing}"
+    );
+}
