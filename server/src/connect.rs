@@ -16,7 +16,7 @@ use crate::credentials::Credentials;
 use crate::db::{self, Conn};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::state::AppState;
-use crate::store::{accounts, attempts};
+use crate::store::{accounts, attempts, logs};
 use crate::verify::{Verification, verify_authorization};
 use crate::webhooks::{self, AccountEvent};
 
@@ -49,6 +49,7 @@ pub async fn complete(state: &AppState, connection: &Connection<'_>, grant: Gran
         mut metadata,
     } = grant;
     let def = connection.app;
+    let started = std::time::Instant::now();
     let verification = match connect_metadata::from_requests(&state.http, def, &credentials, &mut metadata).await {
         Ok(()) => verify_authorization(&state.http, def, &credentials, &metadata).await,
         Err(detail) => Verification::Failed { detail, status: None },
@@ -95,6 +96,15 @@ pub async fn complete(state: &AppState, connection: &Connection<'_>, grant: Gran
         Some(event) => webhooks::queue(&mut tx, state, event, &row.to_api()).await?,
         None => false,
     };
+    // The account's log starts with the call that verified it, or with why it did not.
+    let checked = logs::Event {
+        action: "verify",
+        ok: status == AccountStatus::Verified,
+        status_code: verification.status(),
+        started,
+        detail: verification.detail(),
+    };
+    logs::record(&mut tx, &row.account_id, checked, state.clock.now()).await?;
     let payload = ResultPayload::Authorization(AuthorizationEvent {
         identity: row.identity.clone(),
         authorization_id: row.authorization_id,

@@ -4,16 +4,13 @@
 //! fails the connection: later calls could not work without it.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use crate::catalog::ProviderDef;
 use crate::catalog::metadata::{Source, text_at};
 use crate::catalog::template;
 use crate::credentials::Credentials;
 use crate::provider_call::template_values;
-
-/// How long a provider may take to answer a metadata request.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+use crate::provider_time::provider_call;
 
 /// Values from the OAuth callback's query (QuickBooks' `realmId`, Zoho's `accounts-server`).
 pub fn from_callback(def: &ProviderDef, query: &[(String, String)]) -> Result<BTreeMap<String, String>, String> {
@@ -59,10 +56,7 @@ pub async fn from_requests(
         };
         let values = template_values(credentials, into);
         let url = template::fill(url, &values).map_err(|missing| format!("no value for {{{missing}}}"))?;
-        let mut request = http
-            .get(url)
-            .timeout(REQUEST_TIMEOUT)
-            .header("Accept", "application/json");
+        let mut request = http.get(url).header("Accept", "application/json");
         if !metadata.headers.contains_key("Authorization")
             && let Some(token) = &credentials.access_token
         {
@@ -72,8 +66,10 @@ pub async fn from_requests(
             let value = template::fill(template, &values).map_err(|missing| format!("no value for {{{missing}}}"))?;
             request = request.header(name, value);
         }
-        let answer = match request.send().await {
-            Ok(response) if response.status().is_success() => response.json::<serde_json::Value>().await.ok(),
+        let answer = match provider_call(request.send()).await {
+            Ok(response) if response.status().is_success() => {
+                provider_call(response.json::<serde_json::Value>()).await.ok()
+            }
             Ok(response) => {
                 return Err(format!(
                     "the provider answered {} to the metadata request",

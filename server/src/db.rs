@@ -18,6 +18,9 @@ pub async fn connect(url: &str) -> anyhow::Result<Pool> {
     let url = if sqlite { prepare_sqlite(url)? } else { url.to_owned() };
     let pool = AnyPoolOptions::new()
         .max_connections(if sqlite { 10 } else { 16 })
+        // A database that stops answering (no reset, just silence) fails requests with
+        // 503 in seconds instead of holding them for sqlx's default 30.
+        .acquire_timeout(std::time::Duration::from_secs(10))
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if sqlite {

@@ -21,6 +21,7 @@ pub mod maintenance;
 pub mod oauth_client;
 pub mod operators;
 pub mod provider_call;
+pub mod provider_time;
 pub mod proxy;
 pub mod public_only;
 pub mod serve;

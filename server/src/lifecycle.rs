@@ -56,9 +56,9 @@ pub async fn reverify(state: &AppState, account_id: &AccountId) -> ApiResult<Acc
     let loaded = load(state, account_id).await?;
     let started = Instant::now();
     let verification = verify_authorization(&state.http, loaded.def, &loaded.credentials, &loaded.row.metadata()).await;
-    let (status, detail) = match &verification {
-        Verification::Verified { .. } => (AccountStatus::Verified, None),
-        Verification::Failed { detail, .. } => (AccountStatus::VerificationFailed, Some(detail.as_str())),
+    let status = match &verification {
+        Verification::Verified { .. } => AccountStatus::Verified,
+        Verification::Failed { .. } => AccountStatus::VerificationFailed,
     };
     let ok = status == AccountStatus::Verified;
     let mut tx = db::begin_write(&state.pool).await?;
@@ -71,7 +71,7 @@ pub async fn reverify(state: &AppState, account_id: &AccountId) -> ApiResult<Acc
         ok,
         status_code: verification.status(),
         started,
-        detail,
+        detail: verification.detail(),
     };
     logs::record(&mut tx, account_id, event, state.clock.now()).await?;
     let row = accounts::find(&mut *tx, account_id)

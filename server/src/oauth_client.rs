@@ -145,7 +145,7 @@ fn granted(
         }),
         Err(err) => {
             tracing::info!(app = %def.key, "token request refused");
-            Err(token_error_message(&err))
+            Err(token_error_message(&err, http.status()))
         }
     }
 }
@@ -174,13 +174,21 @@ pub fn credentials_from(token: &impl TokenResponse, fields: Values, now: i64) ->
 }
 
 /// A message for the person when a token endpoint said no, without provider internals.
-fn token_error_message(err: &TokenError) -> String {
+fn token_error_message(err: &TokenError, status: Option<http::StatusCode>) -> String {
+    if let Some(status) = status.filter(|s| s.is_server_error()) {
+        return format!("the provider's token endpoint failed ({status}); try again");
+    }
     match err {
         RequestTokenError::ServerResponse(response) => response
             .error_description()
             .cloned()
             .unwrap_or_else(|| response.error().to_string()),
-        _ => "the token request to the provider failed".into(),
+        RequestTokenError::Request(TokenHttpError::Send(err)) if err.is_timeout() => {
+            "the provider did not answer the token request in time; try again".into()
+        }
+        RequestTokenError::Request(_) => "the provider could not be reached for a token; try again".into(),
+        RequestTokenError::Parse(..) => "the provider's token answer was not valid JSON; try again".into(),
+        RequestTokenError::Other(_) => "the provider's token endpoint failed; try again".into(),
     }
 }
 

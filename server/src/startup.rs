@@ -118,7 +118,7 @@ fn outbound_client(config: &Config) -> anyhow::Result<reqwest::ClientBuilder> {
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("plugboard/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(std::time::Duration::from_secs(10))
-        .timeout(std::time::Duration::from_secs(30));
+        .timeout(config.provider_timeout());
     if let Some(path) = &config.security.extra_ca_file {
         let pem = std::fs::read(path).with_context(|| format!("security.extra_ca_file {}", path.display()))?;
         let certificates = reqwest::Certificate::from_pem_bundle(&pem)

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use oauth2::{HttpRequest, HttpResponse};
 
 use crate::catalog::TokenRequest;
+use crate::provider_time::provider_call;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenHttpError {
@@ -21,7 +22,7 @@ pub enum TokenHttpError {
 pub struct TokenHttp<'a> {
     http: &'a reqwest::Client,
     format: TokenRequest,
-    answer: Mutex<Option<Vec<u8>>>,
+    answer: Mutex<Option<(http::StatusCode, Vec<u8>)>>,
 }
 
 impl<'a> TokenHttp<'a> {
@@ -40,22 +41,32 @@ impl<'a> TokenHttp<'a> {
             TokenRequest::Json => as_json(request)?,
         };
         let request = reqwest::Request::try_from(request)?;
-        let response = self.http.execute(request).await?;
-        let mut answer = http::Response::builder().status(response.status());
+        let response = provider_call(self.http.execute(request)).await?;
+        let status = response.status();
+        let mut answer = http::Response::builder().status(status);
         for (name, value) in response.headers() {
             answer = answer.header(name, value);
         }
-        let body = response.bytes().await?.to_vec();
+        let body = provider_call(response.bytes()).await?.to_vec();
         if let Ok(mut kept) = self.answer.lock() {
-            *kept = Some(body.clone());
+            *kept = Some((status, body.clone()));
         }
         answer.body(body).map_err(|e| TokenHttpError::Body(e.to_string()))
     }
 
     /// The last answer as JSON, for metadata pointers.
     pub fn answer(&self) -> serde_json::Value {
-        let kept = self.answer.lock().ok().and_then(|a| a.clone()).unwrap_or_default();
-        serde_json::from_slice(&kept).unwrap_or(serde_json::Value::Null)
+        let kept = self
+            .answer
+            .lock()
+            .ok()
+            .and_then(|a| a.as_ref().map(|(_, body)| body.clone()));
+        serde_json::from_slice(&kept.unwrap_or_default()).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The last answer's status, if one came.
+    pub fn status(&self) -> Option<http::StatusCode> {
+        self.answer.lock().ok()?.as_ref().map(|(status, _)| *status)
     }
 }
 

@@ -1,16 +1,12 @@
 //! The protected call that proves new credentials work before we report success.
 
-use std::time::Duration;
-
 use std::collections::BTreeMap;
 
 use crate::catalog::template::{self, Values};
 use crate::catalog::{ProviderDef, VerifyMethod};
 use crate::credentials::Credentials;
 use crate::provider_call::{authorize, template_values};
-
-/// How long a provider may take to answer the verification call.
-const VERIFY_TIMEOUT: Duration = Duration::from_secs(15);
+use crate::provider_time::provider_call;
 
 /// Outcome of a verification call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +25,14 @@ impl Verification {
             Self::Failed { status, .. } => *status,
         }
     }
+
+    /// Why it failed, for the account's log.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::Verified { .. } => None,
+            Self::Failed { detail, .. } => Some(detail),
+        }
+    }
 }
 
 /// Calls the provider's verification endpoint with `credentials`; `metadata` fills
@@ -40,7 +44,7 @@ pub async fn verify_authorization(
     metadata: &BTreeMap<String, String>,
 ) -> Verification {
     match request(http, def, &template_values(credentials, metadata)) {
-        Ok(request) => send(request, &def.verify.identity).await,
+        Ok(request) => provider_call(send(request, &def.verify.identity)).await,
         Err(missing) => Verification::Failed {
             detail: format!("the verification call needs {{{missing}}}"),
             status: None,
@@ -55,7 +59,6 @@ fn request(http: &reqwest::Client, def: &ProviderDef, values: &Values) -> Result
         VerifyMethod::Get => http.get(url),
         VerifyMethod::Post => http.post(url),
     }
-    .timeout(VERIFY_TIMEOUT)
     .header("Accept", "application/json");
     for (name, value) in &verify.headers {
         request = request.header(name, value);
@@ -66,6 +69,12 @@ fn request(http: &reqwest::Client, def: &ProviderDef, values: &Values) -> Result
 async fn send(request: reqwest::RequestBuilder, identity_pointer: &str) -> Verification {
     let response = match request.send().await {
         Ok(response) => response,
+        Err(err) if err.is_timeout() => {
+            return Verification::Failed {
+                detail: "the provider did not answer the verification call in time".into(),
+                status: None,
+            };
+        }
         Err(err) => {
             return Verification::Failed {
                 detail: format!("verification call failed: {}", err.without_url()),

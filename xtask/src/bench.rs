@@ -9,6 +9,7 @@ use std::process::Command;
 use anyhow::{Context, bail};
 
 use crate::build::{self, BuildOptions};
+use crate::connect_bench;
 use crate::load_bench;
 use crate::payload;
 use crate::postgres::{Durability, Postgres};
@@ -17,6 +18,9 @@ use crate::server::{Secrets, TestServer, scrub_plugboard_env};
 use crate::server_bench;
 use crate::steps::Steps;
 use crate::tools;
+
+/// OAuth connects per backend for the server-time figures: enough for a p99.
+const CONNECTS: usize = 200;
 
 pub fn command(args: &[String]) -> anyhow::Result<()> {
     let options = parse_options(args)?;
@@ -77,22 +81,35 @@ fn bench(steps: &mut Steps, options: &BenchOptions) -> anyhow::Result<()> {
     let postgres = steps.run("tools: PostgreSQL (durable, as in production)", || {
         Postgres::start(Durability::Full)
     })?;
-    let mut loads = Vec::new();
+    let (mut loads, mut connects) = (Vec::new(), Vec::new());
     for (backend, database_url) in [
         ("SQLite", None),
         ("PostgreSQL", Some(format!("{}/postgres", postgres.url))),
     ] {
-        loads.push(steps.run(&format!("load: {backend} (wrk)"), || {
+        let start = || -> anyhow::Result<(Secrets, TestServer)> {
             let secrets = Secrets::generate()?;
             let server = TestServer::start_on(&built.server_binary, &secrets, database_url.as_deref())?;
+            Ok((secrets, server))
+        };
+        loads.push(steps.run(&format!("load: {backend} (wrk)"), || {
+            let (secrets, server) = start()?;
             load_bench::measure(&server, &secrets, backend)
         })?);
+        connects.push(
+            steps.run(&format!("connect: {CONNECTS} OAuth connects on {backend}"), || {
+                let (secrets, server) = start()?;
+                Ok((backend, connect_bench::measure(&server, &secrets, CONNECTS)?))
+            })?,
+        );
     }
     payload::print(&payload);
     print_load_times(&samples);
     proxy.print();
     for load in &loads {
         load.print();
+    }
+    for (backend, times) in &connects {
+        times.print(backend);
     }
     payload::print_budget(&payload);
     Ok(())

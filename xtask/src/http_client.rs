@@ -1,86 +1,58 @@
-//! Just enough HTTP/1.1 for the bench to set a server up (a link token, an account):
-//! one request per connection, a JSON answer read to its end.
-
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
+//! The bench's HTTP calls to its own server (ureq: blocking, plain http, a cookie jar per
+//! agent for the popup's hops, redirects left to the caller so each hop is seen).
 
 use anyhow::{Context, bail};
+use serde_json::json;
 
-/// `method url` with `headers` and an optional JSON `body`; the status and the body.
+/// An agent that keeps cookies and does not follow redirects.
+pub fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new().redirects(0).build()
+}
+
+/// Sends `request`, treating 4xx and 5xx as answers rather than errors.
+pub fn send(request: ureq::Request, body: Option<&serde_json::Value>) -> anyhow::Result<ureq::Response> {
+    let sent = match body {
+        Some(body) => request.send_json(body),
+        None => request.call(),
+    };
+    match sent {
+        Ok(response) | Err(ureq::Error::Status(_, response)) => Ok(response),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// `method url` with `headers` and an optional JSON `body`; the status and the JSON body.
 pub fn request(
     method: &str,
     url: &str,
     headers: &[(&str, &str)],
     body: Option<&serde_json::Value>,
 ) -> anyhow::Result<(u16, serde_json::Value)> {
-    request_with_head(method, url, headers, body).map(|(status, _, body)| (status, body))
-}
-
-/// [`request`], with the answer's header lines (`name: value`, as sent) too.
-pub fn request_with_head(
-    method: &str,
-    url: &str,
-    headers: &[(&str, &str)],
-    body: Option<&serde_json::Value>,
-) -> anyhow::Result<(u16, Vec<String>, serde_json::Value)> {
-    let rest = url
-        .strip_prefix("http://")
-        .context("the bench calls its own server over http")?;
-    let (host, path) = rest
-        .split_once('/')
-        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
-    let mut stream = TcpStream::connect(host)?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if !body.is_empty() {
-        head.push_str("Content-Type: application/json\r\n");
-    }
+    let mut request = agent().request(method, url);
     for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
+        request = request.set(name, value);
     }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(body.as_bytes())?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer)?;
-    let text = String::from_utf8_lossy(&answer);
-    let (head, body) = text.split_once("\r\n\r\n").context("no end of headers")?;
-    let status: u16 = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .context("no status")?;
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-        dechunk(body)?
-    } else {
-        body.to_owned()
-    };
-    let json = if body.trim().is_empty() {
+    let response = send(request, body)?;
+    let status = response.status();
+    let text = response.into_string()?;
+    let json = if text.trim().is_empty() {
         serde_json::Value::Null
     } else {
-        serde_json::from_str(&body)?
+        serde_json::from_str(&text).with_context(|| format!("{method} {url}: not JSON"))?
     };
-    let lines = head.lines().skip(1).map(str::to_owned).collect();
-    Ok((status, lines, json))
+    Ok((status, json))
 }
 
-fn dechunk(mut body: &str) -> anyhow::Result<String> {
-    let mut out = String::new();
-    loop {
-        let (size, rest) = body.split_once("\r\n").context("bad chunk")?;
-        let size = usize::from_str_radix(size.trim(), 16)?;
-        if size == 0 {
-            return Ok(out);
-        }
-        if rest.len() < size {
-            bail!("short chunk");
-        }
-        out.push_str(&rest[..size]);
-        body = rest[size..].trim_start_matches("\r\n");
+/// A link token for the bench's tenant, issued with `api_key` (`Bearer …`).
+pub fn link_token(server_url: &str, api_key: &str) -> anyhow::Result<String> {
+    let (status, issued) = request(
+        "POST",
+        &format!("{server_url}/link-token"),
+        &[("Authorization", api_key)],
+        Some(&json!({"tenant_id": "bench"})),
+    )?;
+    if status != 201 {
+        bail!("POST /link-token answered {status}: {issued}");
     }
+    Ok(issued["link_token"].as_str().context("no link token")?.to_owned())
 }

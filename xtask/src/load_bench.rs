@@ -8,9 +8,8 @@ use std::fs;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use serde_json::json;
 
-use crate::http_client::request;
+use crate::http_client::link_token;
 use crate::server::{Secrets, TestServer};
 use crate::wrk::{self, Load, Measured};
 
@@ -67,7 +66,7 @@ pub fn measure(server: &TestServer, secrets: &Secrets, backend: &'static str) ->
     wrk::ensure_wrk()?;
     let rss_idle_mb = rss_mb(server.pid())?;
     let api_key = format!("Bearer {}", secrets.api_key);
-    let link_token = format!("Bearer {}", link_token(server, &api_key)?);
+    let link_token = format!("Bearer {}", link_token(&server.url, &api_key)?);
     let healthz = format!("{}/healthz", server.url);
     let issue = format!("{}/link-token", server.url);
     let apps = format!("{}/widget/apps", server.url);
@@ -152,19 +151,6 @@ fn checked(load: &Load<'_>) -> anyhow::Result<Measured> {
         bail!("{} answers from {} were not 2xx", measured.non_2xx, load.url);
     }
     Ok(measured)
-}
-
-fn link_token(server: &TestServer, api_key: &str) -> anyhow::Result<String> {
-    let (status, issued) = request(
-        "POST",
-        &format!("{}/link-token", server.url),
-        &[("Authorization", api_key)],
-        Some(&json!({"tenant_id": "bench"})),
-    )?;
-    if status != 201 {
-        bail!("POST /link-token answered {status}: {issued}");
-    }
-    Ok(issued["link_token"].as_str().context("no link token")?.to_owned())
 }
 
 /// Resident memory of process `pid`, from `/proc/<pid>/status`.

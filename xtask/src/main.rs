@@ -6,6 +6,7 @@
 
 mod bench;
 mod build;
+mod connect_bench;
 mod console;
 mod http_client;
 mod load_bench;

@@ -129,20 +129,19 @@ fn operator_session(server: &TestServer, binary: &Path, secrets: &Secrets) -> an
     if !status.success() {
         bail!("`plugboard operator create` failed ({status})");
     }
-    let (status, head, answer) = http_client::request_with_head(
-        "POST",
-        &format!("{}/console/api/session", server.url),
-        &[("Origin", &server.url)],
-        Some(&serde_json::json!({"email": email, "password": password})),
-    )?;
-    if status != 200 {
-        bail!("signing in to the console answered {status}: {answer}");
+    let request = http_client::agent()
+        .post(&format!("{}/console/api/session", server.url))
+        .set("Origin", &server.url);
+    let body = serde_json::json!({"email": email, "password": password});
+    let response = http_client::send(request, Some(&body))?;
+    if response.status() != 200 {
+        bail!("signing in to the console answered {}", response.status());
     }
-    head.iter()
-        .filter_map(|line| line.split_once(':'))
-        .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
-        .filter_map(|(_, value)| value.trim().split(';').next())
-        .find_map(|cookie| cookie.strip_prefix("plugboard_console="))
+    response
+        .all("set-cookie")
+        .into_iter()
+        .filter_map(|value| value.split(';').next())
+        .find_map(|cookie| cookie.trim().strip_prefix("plugboard_console="))
         .map(str::to_owned)
         .context("signing in set no plugboard_console cookie")
 }

@@ -1,10 +1,10 @@
 //! Server figures for `cargo xtask bench`, each measured side by side with its baseline in
 //! the same run: the proxy's cost over calling the provider directly.
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use serde_json::json;
 
-use crate::http_client::request;
+use crate::http_client::{link_token, request};
 use crate::server::{Secrets, TestServer};
 use crate::wrk::{self, Load, Measured};
 
@@ -66,16 +66,7 @@ pub fn proxy_overhead(server: &TestServer, secrets: &Secrets) -> anyhow::Result<
 /// Connects Sandbox HR with `key` for a bench tenant, as the widget would; its account id.
 fn api_key_account(server: &TestServer, secrets: &Secrets, key: &str) -> anyhow::Result<String> {
     let api_key = format!("Bearer {}", secrets.api_key);
-    let (status, issued) = request(
-        "POST",
-        &format!("{}/link-token", server.url),
-        &[("Authorization", &api_key)],
-        Some(&json!({"tenant_id": "bench"})),
-    )?;
-    if status != 201 {
-        bail!("POST /link-token answered {status}: {issued}");
-    }
-    let token = format!("Bearer {}", issued["link_token"].as_str().context("no link token")?);
+    let token = format!("Bearer {}", link_token(&server.url, &api_key)?);
     let (status, message) = request(
         "POST",
         &format!("{}/widget/connect/sandbox-hr", server.url),

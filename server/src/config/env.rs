@@ -14,7 +14,7 @@ const LIST_KEYS: [&str; 5] = [
     "trusted_proxies",
 ];
 /// Keys whose environment value is a number.
-const NUMBER_KEYS: [&str; 14] = [
+const NUMBER_KEYS: [&str; 15] = [
     "initial_backoff_secs",
     "sandbox_token_lifetime",
     "maintenance_interval",
@@ -23,6 +23,7 @@ const NUMBER_KEYS: [&str; 14] = [
     "widget_requests_per_minute",
     "unauthenticated_per_minute",
     "client_timeout_secs",
+    "provider_timeout_secs",
     "idle_timeout_minutes",
     "session_hours",
     "retry_wait_secs",

@@ -118,6 +118,9 @@ pub struct LimitsConfig {
     /// How long a client may take to send its request headers, or to send the next piece
     /// of a body it started (slow or stalled clients are cut off, not waited for).
     pub client_timeout_secs: u64,
+    /// How long a call to a provider (token exchange, refresh, verification, metadata)
+    /// may take before the connect fails with a clear error instead of hanging the popup.
+    pub provider_timeout_secs: u64,
 }
 
 impl Default for LimitsConfig {
@@ -128,6 +131,7 @@ impl Default for LimitsConfig {
             widget_requests_per_minute: 300,
             unauthenticated_per_minute: 60,
             client_timeout_secs: 10,
+            provider_timeout_secs: 15,
         }
     }
 }
@@ -386,6 +390,11 @@ impl Config {
     /// Whether the built-in sandbox provider runs: as configured, else in development only.
     pub fn sandbox_enabled(&self) -> bool {
         self.server.sandbox.unwrap_or(self.server.mode == Mode::Development)
+    }
+
+    /// `limits.provider_timeout_secs`, at least a second.
+    pub fn provider_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.limits.provider_timeout_secs.max(1))
     }
 
     /// `limits.client_timeout_secs`, at least a second.

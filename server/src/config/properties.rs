@@ -9,7 +9,7 @@ use super::Config;
 const SECTIONS: [&str; 6] = ["server", "security", "webhooks", "limits", "console", "proxy"];
 
 /// Every key of every section, and a few that are not.
-const KEYS: [&str; 38] = [
+const KEYS: [&str; 39] = [
     "mode",
     "bind",
     "public_url",
@@ -37,6 +37,7 @@ const KEYS: [&str; 38] = [
     "widget_requests_per_minute",
     "unauthenticated_per_minute",
     "client_timeout_secs",
+    "provider_timeout_secs",
     "idle_timeout_minutes",
     "session_hours",
     "retry_wait_secs",
@@ -51,7 +52,7 @@ const KEYS: [&str; 38] = [
 ];
 
 /// Each numeric key in its own section, so every one is reached often.
-const NUMBERS: [(&str, &str); 14] = [
+const NUMBERS: [(&str, &str); 15] = [
     ("server", "sandbox_token_lifetime"),
     ("server", "maintenance_interval"),
     ("server", "reverify_after"),
@@ -60,6 +61,7 @@ const NUMBERS: [(&str, &str); 14] = [
     ("limits", "widget_requests_per_minute"),
     ("limits", "unauthenticated_per_minute"),
     ("limits", "client_timeout_secs"),
+    ("limits", "provider_timeout_secs"),
     ("console", "idle_timeout_minutes"),
     ("console", "session_hours"),
     ("proxy", "retry_wait_secs"),
@@ -113,6 +115,7 @@ fn text_value() -> impl Strategy<Value = String> {
 fn use_it(config: &Config) {
     let _ = config.sandbox_enabled();
     let _ = config.client_timeout();
+    let _ = config.provider_timeout();
     let _ = config.is_https();
     let _ = config.own_origin();
     let _ = config.allowed_origins();

@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(refuse_large_bodies))
         .layer(RequestBodyTimeoutLayer::new(state.config.client_timeout()))
         .layer(tower::util::option_layer(hsts))
+        .layer(middleware::from_fn(crate::provider_time::server_timing))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
                 // Path only: query strings carry link tokens, codes and state.

@@ -105,7 +105,7 @@ async fn start(
 
 /// A fresh database per test: a SQLite file, or with `PLUGBOARD_TEST_POSTGRES_URL` set
 /// (a server URL such as `postgres://postgres@127.0.0.1:5432`) a new PostgreSQL database.
-async fn database(dir: &std::path::Path) -> (String, Option<std::path::PathBuf>) {
+pub async fn database(dir: &std::path::Path) -> (String, Option<std::path::PathBuf>) {
     use sqlx::Connection;
     let Ok(server) = std::env::var("PLUGBOARD_TEST_POSTGRES_URL") else {
         let file = dir.join("plugboard.db");
@@ -161,6 +161,28 @@ impl TestApp {
         self.clock = clock;
     }
 
+    /// A second server on the same database and configuration, as a load balancer's other
+    /// instance: it has its own address (`base`) but announces this one's public URL, so
+    /// redirects and provider callbacks may land on either. Its clock follows this one's.
+    pub async fn another_instance(&self) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let config_file = dir.path().join("plugboard.toml");
+        std::fs::copy(&self.config_file, &config_file).unwrap();
+        let overrides = [("PLUGBOARD_SERVER_PUBLIC_URL", self.base.as_str())];
+        let (base, server, clock) = start(&config_file, &self.database_url, &overrides).await.unwrap();
+        clock.follow(&self.clock);
+        TestApp {
+            base,
+            db_file: self.db_file.clone(),
+            database_url: self.database_url.clone(),
+            config_file,
+            server,
+            clock,
+            api: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
     /// The server's configuration with `overrides`, for running CLI commands against it.
     pub fn config_with(&self, overrides: &[(&str, &str)]) -> plugboard_server::Config {
         let env: Vec<(String, String)> = [("PLUGBOARD_SERVER_DATABASE_URL", self.database_url.as_str())]
@@ -187,6 +209,11 @@ impl TestApp {
                 base64::engine::general_purpose::STANDARD.encode([42u8; 32]),
             );
         command
+    }
+
+    /// The database URL the server was started with.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
     }
 
     /// Whether the tests run on PostgreSQL (`PLUGBOARD_TEST_POSTGRES_URL`).

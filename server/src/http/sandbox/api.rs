@@ -18,6 +18,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::faults::{Stage, misbehave};
 use super::{API_KEY_PREFIX, BASIC_PASSWORD, FAIL_VERIFY_USER, bump, open};
 use crate::http::extract::{Path, Query};
 use crate::state::AppState;
@@ -83,6 +84,9 @@ pub(super) async fn me(
     let Some(user) = user_of(&state, &headers, query.api_key.as_deref()) else {
         return refused();
     };
+    if let Some(fault) = misbehave(&state, &user, Stage::Verify).await {
+        return fault;
+    }
     let mut body = json!({"login": user, "email": format!("{user}@sandbox.example"), "name": user});
     if let Some(workspace) = query.workspace {
         body["workspace_email"] = format!("{user}@{workspace}.sandbox.example").into();

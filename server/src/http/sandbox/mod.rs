@@ -3,7 +3,8 @@
 //! single-use codes bound to the PKCE challenge and redirect URI, refresh and client
 //! credentials grants, revocation) and a small API (`api.rs`: who am I, records with
 //! paging, an echo of what arrived, a switch that answers 429 or 503) that the proxy and
-//! the tests call as a host's backend would call a real provider.
+//! the tests call as a host's backend would call a real provider. Users named for a fault
+//! (`faults.rs`: `token-500`, `verify-timeout`…) make it fail the way providers do.
 //!
 //! Codes and tokens are self-contained and signed with a key derived from the master key,
 //! so any instance can check them; only redeemed codes are written down.
@@ -18,6 +19,7 @@ use crate::crypto::hmac_raw;
 use crate::state::AppState;
 
 mod api;
+mod faults;
 mod oauth;
 
 /// This user's tokens are rejected by `/me`, to show the verification-failure path.

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use super::faults::{Stage, misbehave};
 use super::{
     CC_SECRET, CODE_LIFETIME_SECS, Grant, REFRESH_FAILS_USER, REFRESH_LIFETIME_SECS, SHORT_LIVED_USER, bump, open, sign,
 };
@@ -178,6 +179,9 @@ pub(super) async fn token(State(state): State<AppState>, headers: HeaderMap, For
             return token_error("unsupported_grant_type", "use authorization_code or refresh_token");
         }
     };
+    if let Some(fault) = misbehave(&state, &user, Stage::Token).await {
+        return fault;
+    }
     access_answer(&state, user, true)
 }
 
