@@ -235,3 +235,56 @@ mod tests {
         assert_eq!(token_hash(&a).len(), 64);
     }
 }
+
+/// Bearer tokens arrive as any text in `Authorization`; ids and keys are made here.
+#[cfg(test)]
+mod token_properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn is_hex(text: &str) -> bool {
+        text.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    }
+
+    proptest! {
+        #[test]
+        fn any_bearer_has_a_storage_key(token in prop_oneof![any::<String>(), "[a-z_]{0,4}[0-9a-f]{0,14}\\.?.{0,8}"]) {
+            let key = sorted_token_key(&token);
+            prop_assert_eq!(&key, &sorted_token_key(&token));
+            prop_assert!(key.len() == 64 || key.len() == 76, "{key:?}");
+            prop_assert!(key.ends_with(&token_hash(&token)));
+        }
+
+        /// Keys of time-ordered tokens sort by their time, whatever the random part.
+        #[test]
+        fn time_ordered_keys_sort_by_time(
+            (earlier, later) in (0u64..1 << 48, 0u64..1 << 48).prop_filter("two times", |(a, b)| a != b)
+                .prop_map(|(a, b)| (a.min(b), a.max(b))),
+            first in "[A-Za-z0-9_-]{43}",
+            second in "[A-Za-z0-9_-]{43}",
+        ) {
+            let first = sorted_token_key(&format!("lt_{earlier:012x}.{first}"));
+            let second = sorted_token_key(&format!("lt_{later:012x}.{second}"));
+            prop_assert!(first < second);
+            prop_assert_eq!(&first[..12], &format!("{earlier:012x}"));
+        }
+
+        #[test]
+        fn any_session_hash_is_checked_without_a_panic(secret in ".{0,16}", user in any::<String>(), hash in any::<String>()) {
+            let _ = session_hash_matches(&secret, &user, &hash);
+        }
+    }
+
+    #[test]
+    fn made_ids_and_tokens_have_their_documented_shape() {
+        let id = time_ordered_id("ltk_");
+        let rest = id.strip_prefix("ltk_").unwrap();
+        assert!(rest.len() == 32 && is_hex(rest), "{id}");
+        let token = time_ordered_token("lt_");
+        let key = sorted_token_key(&token);
+        assert_eq!(key.len(), 76);
+        assert!(is_hex(&key));
+        assert_eq!(&key[..12], &token["lt_".len().."lt_".len() + 12]);
+    }
+}

@@ -13,6 +13,7 @@ mod load_bench;
 mod payload;
 mod postgres;
 mod process;
+mod schemathesis;
 mod server;
 mod server_bench;
 mod steps;
@@ -35,7 +36,10 @@ commands:
   run [--release] [ARGS]   build, then start the server on http://127.0.0.1:8080
                            (extra ARGS go to `plugboard`, e.g. `--config plugboard.toml`)
   test [--skip-e2e]        fmt check, clippy -D warnings, unit and integration tests, widget
-                           tests in headless Chromium, build, payload budget, Playwright e2e
+                           tests in headless Chromium, build, payload budget, schemathesis
+                           against /openapi.json, Playwright e2e
+  fuzz                     build the server only and run schemathesis against it (the
+                           step `test` runs after its build)
   bench [--loads N] [--release]
                            widget payload (raw, gzip, brotli) and render-to-paint time over
                            N cold loads in headless Chromium (default 20; --release serves
@@ -63,6 +67,7 @@ fn dispatch(args: &[String]) -> anyhow::Result<()> {
         "run" => build::run_command(rest),
         "test" => test::command(rest),
         "bench" => bench::command(rest),
+        "fuzz" => schemathesis::command(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())

@@ -98,6 +98,7 @@ pub fn server_env(port: u16, data_dir: &Path, allowed_origins: &str, secrets: &S
 pub struct TestServer {
     child: Child,
     data_dir: PathBuf,
+    port: u16,
     pub url: String,
 }
 
@@ -125,10 +126,21 @@ impl TestServer {
         let mut server = Self {
             child,
             data_dir,
+            port,
             url: format!("http://127.0.0.1:{port}"),
         };
         server.wait_ready(port).inspect_err(|_| server.print_log())?;
         Ok(server)
+    }
+
+    /// `binary`'s own commands (`operator create`…) on this server's database and keys.
+    /// Only for a server on its own SQLite file ([`TestServer::start`]).
+    pub fn cli(&self, binary: &Path, secrets: &Secrets) -> Command {
+        let mut cmd = Command::new(binary);
+        scrub_plugboard_env(&mut cmd);
+        cmd.envs(server_env(self.port, &self.data_dir, "http://localhost", secrets))
+            .current_dir(&self.data_dir);
+        cmd
     }
 
     /// The server's process id, to read its memory from `/proc`.

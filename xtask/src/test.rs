@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every check CI runs, in order of cost, stopping at the first
 //! failure: fmt, clippy (native and wasm32), unit and integration tests on SQLite and then
 //! on a private PostgreSQL, the widget's wasm-bindgen tests in headless Chromium, the
-//! build, the widget's payload against its budget, then Playwright against a real server.
+//! build, the widget's payload against its budget, schemathesis against the built server's
+//! OpenAPI document, then Playwright against a real server.
 
 use std::fs;
 use std::path::Path;
@@ -13,6 +14,7 @@ use crate::build::{self, BuildOptions};
 use crate::payload;
 use crate::postgres::{Durability, Postgres};
 use crate::process::{cargo, run, target_dir};
+use crate::schemathesis;
 use crate::server::{Secrets, free_port, scratch_dir, scrub_plugboard_env};
 use crate::steps::Steps;
 use crate::tools::{self, Chromium, WASM_TARGET, WasmBindgen};
@@ -107,6 +109,9 @@ fn pipeline(steps: &mut Steps, skip_e2e: bool) -> anyhow::Result<()> {
             payload::check_budget(&files)
         },
     )?;
+    steps.run("fuzz: schemathesis against /openapi.json", || {
+        schemathesis::fuzz(&built.server_binary)
+    })?;
     if skip_e2e {
         println!("\n(--skip-e2e: Playwright not run)");
         return Ok(());

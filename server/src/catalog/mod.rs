@@ -4,6 +4,8 @@
 pub mod categories;
 pub mod credential_auth;
 pub mod metadata;
+#[cfg(test)]
+mod properties;
 mod provider;
 pub mod template;
 

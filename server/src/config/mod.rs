@@ -16,6 +16,8 @@ use url::Url;
 use crate::catalog::ProviderDef;
 
 mod env;
+#[cfg(test)]
+mod properties;
 
 /// Everything the server reads at start-up.
 #[derive(Debug, Deserialize)]
@@ -274,13 +276,22 @@ impl Config {
     /// Same as [`Config::load`] with an explicit environment, for tests.
     pub fn from_sources(path: Option<&Path>, env: &[(String, String)]) -> anyhow::Result<Self> {
         let source = path.map_or_else(|| "the environment".to_owned(), |p| p.display().to_string());
-        let mut table = match path {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read config file {}", path.display()))?;
-                text.parse::<toml::Table>()
-                    .with_context(|| format!("{source}: not valid TOML"))?
-            }
+        let text = match path {
+            Some(path) => Some(
+                std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?,
+            ),
+            None => None,
+        };
+        Self::from_text(&source, text.as_deref(), env)
+    }
+
+    /// The file's `text` (named `source` in messages), if any, then `env`: what
+    /// [`Config::from_sources`] does once the file is read, without the file system.
+    fn from_text(source: &str, text: Option<&str>, env: &[(String, String)]) -> anyhow::Result<Self> {
+        let mut table = match text {
+            Some(text) => text
+                .parse::<toml::Table>()
+                .with_context(|| format!("{source}: not valid TOML"))?,
             None => toml::Table::new(),
         };
         env::apply_env(&mut table, env)?;
@@ -325,6 +336,7 @@ impl Config {
         if !self.webhooks.endpoints.is_empty() && self.webhooks.secret.is_none() {
             bail!("webhooks.secret is required with webhooks.endpoints: receivers check the signature with it");
         }
+        self.check_ranges()?;
         let mut seen = std::collections::BTreeSet::new();
         for deployment in &self.deployments {
             if !seen.insert(deployment.id.as_str()) {
@@ -332,6 +344,44 @@ impl Config {
                     "deployments: id {:?} appears twice; give each deployment its own id",
                     deployment.id.as_str()
                 );
+            }
+        }
+        Ok(())
+    }
+
+    /// Durations and sizes the server turns into seconds since the epoch or bytes: past
+    /// these bounds that arithmetic overflows (a panic on a request path, or a wrapped
+    /// limit), and a duration under them ends every session or token at once.
+    fn check_ranges(&self) -> anyhow::Result<()> {
+        const YEAR_SECS: i64 = 366 * 24 * 3600;
+        const MAX_MB: u64 = 1 << 20;
+        let durations = [
+            (
+                "console.idle_timeout_minutes",
+                self.console.idle_timeout_minutes,
+                1,
+                YEAR_SECS / 60,
+            ),
+            ("console.session_hours", self.console.session_hours, 1, YEAR_SECS / 3600),
+            ("server.reverify_after", self.server.reverify_after, 0, 10 * YEAR_SECS),
+            (
+                "server.sandbox_token_lifetime",
+                self.server.sandbox_token_lifetime,
+                1,
+                YEAR_SECS,
+            ),
+        ];
+        for (key, value, min, max) in durations {
+            if !(min..=max).contains(&value) {
+                bail!("{key} = {value} is outside {min}–{max}");
+            }
+        }
+        for (key, value) in [
+            ("proxy.max_request_mb", self.proxy.max_request_mb),
+            ("proxy.max_response_mb", self.proxy.max_response_mb),
+        ] {
+            if value > MAX_MB {
+                bail!("{key} = {value} is over {MAX_MB} (a terabyte)");
             }
         }
         Ok(())

@@ -122,7 +122,7 @@ pub(super) struct UsableCredentials {
 }
 
 #[utoipa::path(get, path = "/integrated-accounts/{account_id}/credentials", tag = "accounts", params(("account_id" = AccountId, Path)), security(("api_key" = [])),
-    responses((status = 200, description = "Usable credentials, refreshed first when about to expire", body = UsableCredentials), (status = 409, description = "needs_reauth: the provider refused to renew", body = plugboard_shared::ErrorBody)))]
+    responses((status = 200, description = "Usable credentials, refreshed first when about to expire", body = UsableCredentials), (status = 404, description = "unknown_account", body = plugboard_shared::ErrorBody), (status = 409, description = "needs_reauth: the provider refused to renew", body = plugboard_shared::ErrorBody)))]
 pub(super) async fn credentials(
     State(state): State<AppState>,
     _backend: Backend,
@@ -148,7 +148,7 @@ pub(super) struct LogPage {
 }
 
 #[utoipa::path(get, path = "/integrated-accounts/{account_id}/logs", tag = "accounts", params(("account_id" = AccountId, Path)), security(("api_key" = [])),
-    responses((status = 200, description = "Verifications, refreshes and credentials reads, newest first", body = LogPage)))]
+    responses((status = 200, description = "Verifications, refreshes and credentials reads, newest first", body = LogPage), (status = 404, description = "unknown_account", body = plugboard_shared::ErrorBody)))]
 pub(super) async fn audit_log(
     State(state): State<AppState>,
     _backend: Backend,

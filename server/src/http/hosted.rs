@@ -25,7 +25,7 @@ pub fn demo_router() -> OpenApiRouter<AppState> {
 
 /// The hosted page reads its token from its own URL, so the HTML is static; the headers
 /// keep it from being framed or leaking the token through the referrer.
-#[utoipa::path(get, path = "/connect", tag = "pages", params(("link_token" = String, Query, description = "From POST /link-token; read by the page's script, never by the server")),
+#[utoipa::path(get, path = "/connect", tag = "pages", params(("link_token" = Option<String>, Query, description = "From POST /link-token; read by the page's script (which says the link is incomplete without it), never by the server")),
     responses((status = 200, description = "The hosted connect page", content_type = "text/html")))]
 pub(super) async fn connect_page(State(state): State<AppState>) -> ApiResult<Response> {
     let html = read_page(&state, "connect.html").await?;

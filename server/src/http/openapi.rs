@@ -82,7 +82,10 @@ impl Modify for SharedAnswers {
             ));
         components.add_security_scheme("operator_session", SecurityScheme::ApiKey(cookie));
         list_error_codes(components);
-        for item in document.paths.paths.values_mut() {
+        for (path, item) in document.paths.paths.iter_mut() {
+            if path.starts_with(CONSOLE_API) {
+                add_origin_check(item);
+            }
             for operation in operations(item) {
                 add_shared_errors(operation);
             }
@@ -114,6 +117,28 @@ fn name_each_method(item: &mut PathItem) {
             operation.operation_id = Some(format!("{id}_{method}"));
         } else {
             seen.push(id);
+        }
+    }
+}
+
+/// Every route under it sits behind `console::session::same_origin_writes`.
+const CONSOLE_API: &str = "/console/api/";
+
+/// The console refuses a write from any other origin before its handler runs, so every
+/// console write can answer 403 whatever else it documents.
+fn add_origin_check(item: &mut PathItem) {
+    let writes = [&mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+    for operation in writes.into_iter().flatten() {
+        let responses = &mut operation.responses.responses;
+        match responses.get_mut("403") {
+            Some(RefOr::T(response)) => response.description.push_str("; origin_mismatch"),
+            Some(RefOr::Ref(_)) => {}
+            None => {
+                responses.insert(
+                    "403".into(),
+                    error_response("origin_mismatch: a write from another origin than the console's"),
+                );
+            }
         }
     }
 }

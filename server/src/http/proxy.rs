@@ -27,7 +27,7 @@ pub fn is_proxy_path(path: &str) -> bool {
 #[utoipa::path(method(get, post, put, patch, delete, options), path = "/integrated-accounts/{account_id}/proxy/{*path}", tag = "accounts",
     operation_id = "proxy", params(("account_id" = AccountId, Path), ("path" = String, Path, description = "Appended to the app's base_url, with the query as sent")),
     security(("api_key" = [])),
-    responses((status = 200, description = "The provider's answer as it is (any status, its headers less hop-by-hop ones and Set-Cookie, its body). Plugboard's own refusals carry a Plugboard-Error header"),
+    responses((status = "default", description = "The provider's answer as it is (any status, its headers less hop-by-hop ones and Set-Cookie, its body). Plugboard's own refusals carry a Plugboard-Error header"),
         (status = 404, description = "unknown_account", body = plugboard_shared::ErrorBody),
         (status = 409, description = "needs_reauth: the provider refused to renew the account", body = plugboard_shared::ErrorBody),
         (status = 403, description = "target_not_allowed: the provider's address is private", body = plugboard_shared::ErrorBody),

@@ -46,6 +46,7 @@ pub fn session_router() -> OpenApiRouter<AppState> {
 
 #[utoipa::path(post, path = "/widget/session", tag = "widget", request_body = WidgetSessionRequest,
     responses((status = 200, description = "A short-lived link token", body = WidgetSessionResponse),
+        (status = 401, description = "invalid_app_id, invalid_hash", body = plugboard_shared::ErrorBody),
         (status = 404, description = "sessions_disabled", body = plugboard_shared::ErrorBody)))]
 pub(super) async fn start_session(
     State(state): State<AppState>,

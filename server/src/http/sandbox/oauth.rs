@@ -18,6 +18,7 @@ use super::{
 use crate::crypto::token_hash;
 use crate::db::is_unique_violation;
 use crate::deployments::{SANDBOX_CLIENT_ID, expose};
+use crate::error::ErrorCode;
 use crate::http::callback_page::escape_text;
 use crate::http::extract::{Form, Query};
 use crate::state::AppState;
@@ -48,14 +49,10 @@ fn check_request(state: &AppState, params: &AuthorizeParams) -> Result<(), &'sta
 }
 
 #[utoipa::path(get, path = "/sandbox/oauth/authorize", tag = "sandbox", operation_id = "sandbox_login_page", params(AuthorizeParams),
-    responses((status = 200, description = "The sandbox's login page", content_type = "text/html"), (status = 400, description = "An invalid authorization request", content_type = "text/html")))]
+    responses((status = 200, description = "The sandbox's login page", content_type = "text/html")))]
 pub(super) async fn login_page(State(state): State<AppState>, Query(params): Query<AuthorizeParams>) -> Response {
     if let Err(text) = check_request(&state, &params) {
-        return (
-            StatusCode::BAD_REQUEST,
-            Html(format!("<p>Invalid authorization request: {text}</p>")),
-        )
-            .into_response();
+        return invalid_request(ErrorCode::InvalidQuery, text);
     }
     let hidden: String = [
         ("client_id", &params.client_id),
@@ -81,6 +78,14 @@ pub(super) async fn login_page(State(state): State<AppState>, Query(params): Que
     .into_response()
 }
 
+/// An authorization request the sandbox cannot honour. Never a redirect (RFC 6749
+/// §4.1.2.1: the redirect_uri itself may be the bad part); the JSON error like every
+/// other refusal, so a fuzzer or a test reads the same shape everywhere.
+fn invalid_request(code: ErrorCode, text: &str) -> Response {
+    code.error(format!("invalid authorization request: {text}"))
+        .into_response()
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub(super) struct Decision {
     #[serde(flatten)]
@@ -97,15 +102,11 @@ pub(super) struct Decision {
 pub(super) async fn decide(State(state): State<AppState>, Form(form): Form<Decision>) -> Response {
     let params = &form.params;
     if let Err(text) = check_request(&state, params) {
-        return (
-            StatusCode::BAD_REQUEST,
-            Html(format!("<p>Invalid authorization request: {text}</p>")),
-        )
-            .into_response();
+        return invalid_request(ErrorCode::InvalidBody, text);
     }
     let iss = format!("{}/sandbox", state.base_url);
     let Ok(mut target) = url::Url::parse(&params.redirect_uri) else {
-        return (StatusCode::BAD_REQUEST, Html("<p>Invalid redirect_uri</p>")).into_response();
+        return invalid_request(ErrorCode::InvalidRedirectUri, "redirect_uri is not a URL");
     };
     {
         let mut query = target.query_pairs_mut();
