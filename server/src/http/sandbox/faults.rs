@@ -56,7 +56,7 @@ pub(super) async fn misbehave(state: &AppState, user: &str, stage: Stage) -> Opt
     let patience = state.config.provider_timeout();
     match Fault::named(user, stage)? {
         Fault::Timeout => {
-            tokio::time::sleep(patience + Duration::from_secs(1)).await;
+            tokio::time::sleep(patience.saturating_add(Duration::from_secs(1))).await;
             None
         }
         Fault::Slow => {
