@@ -105,7 +105,8 @@ async fn postgres_facts(server: &str) -> Facts {
         facts.insert((table, fact));
     }
     pool.close().await;
-    sqlx::Executor::execute(&mut admin, format!("DROP DATABASE {name}").as_str())
+    // FORCE: the pool's last sessions may still be ending on the server side.
+    sqlx::Executor::execute(&mut admin, format!("DROP DATABASE {name} WITH (FORCE)").as_str())
         .await
         .unwrap();
     facts
