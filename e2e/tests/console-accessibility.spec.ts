@@ -21,6 +21,9 @@ test.describe("The console's accessibility", () => {
 
   for (const scheme of ["light", "dark"] as const) {
     test(`every screen is axe-clean in the ${scheme} theme`, async ({ page, unique }) => {
+      // Fourteen axe scans, the apps screen's with a whole catalog: ~30 s on a quiet
+      // machine, over the default 60 s on a busy CI runner.
+      test.slow();
       await page.emulateMedia({ colorScheme: scheme });
       const screen = new ConsolePage(page);
       const findings: Record<string, string[]> = {};
