@@ -97,13 +97,7 @@ pub async fn complete(state: &AppState, connection: &Connection<'_>, grant: Gran
         None => false,
     };
     // The account's log starts with the call that verified it, or with why it did not.
-    let checked = logs::Event {
-        action: "verify",
-        ok: status == AccountStatus::Verified,
-        status_code: verification.status(),
-        started,
-        detail: verification.detail(),
-    };
+    let checked = verification.log_event(started);
     logs::record(&mut tx, &row.account_id, checked, state.clock.now()).await?;
     let payload = ResultPayload::Authorization(AuthorizationEvent {
         identity: row.identity.clone(),

@@ -66,14 +66,7 @@ pub async fn reverify(state: &AppState, account_id: &AccountId) -> ApiResult<Acc
     if !accounts::set_status(&mut tx, account_id, status, ok, state.clock.now()).await? {
         return Err(unknown(account_id));
     }
-    let event = Event {
-        action: "verify",
-        ok,
-        status_code: verification.status(),
-        started,
-        detail: verification.detail(),
-    };
-    logs::record(&mut tx, account_id, event, state.clock.now()).await?;
+    logs::record(&mut tx, account_id, verification.log_event(started), state.clock.now()).await?;
     let row = accounts::find(&mut *tx, account_id)
         .await?
         .ok_or_else(|| unknown(account_id))?;

@@ -26,11 +26,17 @@ impl Verification {
         }
     }
 
-    /// Why it failed, for the account's log.
-    pub fn detail(&self) -> Option<&str> {
-        match self {
-            Self::Verified { .. } => None,
-            Self::Failed { detail, .. } => Some(detail),
+    /// The account log's entry for this verification, begun at `started`.
+    pub fn log_event(&self, started: std::time::Instant) -> crate::store::logs::Event<'_> {
+        crate::store::logs::Event {
+            action: "verify",
+            ok: matches!(self, Self::Verified { .. }),
+            status_code: self.status(),
+            started,
+            detail: match self {
+                Self::Verified { .. } => None,
+                Self::Failed { detail, .. } => Some(detail),
+            },
         }
     }
 }

@@ -127,21 +127,28 @@ pub fn build(steps: &mut Steps, options: &BuildOptions) -> anyhow::Result<Built>
     build_server(steps, options)
 }
 
-pub fn build_widget(steps: &mut Steps, options: &BuildOptions) -> anyhow::Result<()> {
-    steps.run("widget: cargo build (wasm-release)", || {
+/// `cargo build` of a browser crate (`plugboard-widget`…) for wasm32 with the
+/// `wasm-release` profile, as step `{what}: …`; the compiled module's path.
+pub fn build_wasm_crate(steps: &mut Steps, what: &str, package: &str) -> anyhow::Result<PathBuf> {
+    steps.run(&format!("{what}: cargo build (wasm-release)"), || {
         run(cargo().args([
             "build",
             "-p",
-            "plugboard-widget",
+            package,
             "--target",
             WASM_TARGET,
             "--profile",
             "wasm-release",
         ]))
     })?;
-    let compiled = target_dir()
+    Ok(target_dir()
         .join(WASM_TARGET)
-        .join("wasm-release/plugboard_widget.wasm");
+        .join("wasm-release")
+        .join(format!("{}.wasm", package.replace('-', "_"))))
+}
+
+pub fn build_widget(steps: &mut Steps, options: &BuildOptions) -> anyhow::Result<()> {
+    let compiled = build_wasm_crate(steps, "widget", "plugboard-widget")?;
     let wasm_opt = tools::wasm_opt();
     let esbuild = tools::npm_tool("esbuild");
     if (wasm_opt.is_none() || esbuild.is_none()) && options.require_npm_tools {

@@ -13,9 +13,9 @@ use anyhow::{Context, bail};
 
 use crate::build::{self, BuildOptions};
 use crate::payload;
-use crate::process::{cargo, run, target_dir, workspace_root};
+use crate::process::{run, target_dir, workspace_root};
 use crate::steps::Steps;
-use crate::tools::{self, WASM_TARGET};
+use crate::tools;
 
 /// The files boot.js loads, as wasm-bindgen names them.
 const FILES: [&str; 2] = ["plugboard_console.js", "plugboard_console_bg.wasm"];
@@ -25,20 +25,7 @@ pub fn pkg_dir() -> PathBuf {
 }
 
 pub fn build_console(steps: &mut Steps, options: &BuildOptions) -> anyhow::Result<()> {
-    steps.run("console: cargo build (wasm-release)", || {
-        run(cargo().args([
-            "build",
-            "-p",
-            "plugboard-console",
-            "--target",
-            WASM_TARGET,
-            "--profile",
-            "wasm-release",
-        ]))
-    })?;
-    let compiled = target_dir()
-        .join(WASM_TARGET)
-        .join("wasm-release/plugboard_console.wasm");
+    let compiled = crate::build::build_wasm_crate(steps, "console", "plugboard-console")?;
     let wasm_opt = tools::wasm_opt();
     if wasm_opt.is_none() && options.require_npm_tools {
         bail!("wasm-opt is missing: run `npm ci` in e2e/ (binaryen is among its packages)");

@@ -16,7 +16,7 @@ pub use copy::{CopyButton, CopyField, write_clipboard};
 pub use dialog::ConfirmDialog;
 pub use feedback::{Outcome, OutcomeRegion, loaded};
 pub use heading::PageTitle;
-pub use table::TableRegion;
+pub use table::{DataTable, Heading};
 pub use time::Time;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

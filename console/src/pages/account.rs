@@ -9,9 +9,18 @@ use plugboard_shared::{AccountId, AccountLogEntry};
 
 use super::account_actions::{AccountActions, Facts, ReconnectLink};
 use crate::api::Api;
-use crate::components::{CopyButton, Outcome, OutcomeRegion, PageTitle, StatusBadge, TableRegion, Time, loaded};
+use crate::components::{CopyButton, DataTable, Heading, Outcome, OutcomeRegion, PageTitle, StatusBadge, Time, loaded};
 use crate::format;
 use crate::route::Route;
+
+const LOG_COLUMNS: &[Heading] = &[
+    Heading::text("Time"),
+    Heading::text("Action"),
+    Heading::text("Outcome"),
+    Heading::text("Status"),
+    Heading::num("Latency"),
+    Heading::text("Detail"),
+];
 
 #[component]
 pub fn AccountPage(id: AccountId) -> impl IntoView {
@@ -104,21 +113,7 @@ fn AccountLog(log: Vec<AccountLogEntry>) -> impl IntoView {
     } else {
         let rows = log.into_iter().map(|entry| view! { <LogRow entry/> }).collect_view();
         view! {
-            <TableRegion label="Audit log of this account">
-                <table>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Time"</th>
-                            <th scope="col">"Action"</th>
-                            <th scope="col">"Outcome"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col" class="num">"Latency"</th>
-                            <th scope="col">"Detail"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </TableRegion>
+            <DataTable label="Audit log of this account" headings=LOG_COLUMNS>{rows}</DataTable>
         }
         .into_any()
     };

@@ -5,10 +5,20 @@ use leptos::prelude::*;
 use plugboard_shared::{AccountPage, AccountStatus, IntegratedAccount};
 
 use crate::api::{AccountFilter, Api};
-use crate::components::{AppLabel, Catalog, CopyButton, PageTitle, StatusBadge, TableRegion, Time, loaded};
+use crate::components::{AppLabel, Catalog, CopyButton, DataTable, Heading, PageTitle, StatusBadge, Time, loaded};
 use crate::format;
 use crate::route::Route;
 use crate::shell::AccountsState;
+
+const COLUMNS: &[Heading] = &[
+    Heading::text("Account"),
+    Heading::text("Tenant"),
+    Heading::text("App"),
+    Heading::text("Identity"),
+    Heading::text("Status"),
+    Heading::text("Connected"),
+    Heading::text("Last verified"),
+];
 
 #[component]
 pub fn AccountsPage() -> impl IntoView {
@@ -154,22 +164,7 @@ fn AccountTable(accounts: Vec<IntegratedAccount>) -> impl IntoView {
         .map(|account| view! { <AccountRow account/> })
         .collect_view();
     view! {
-        <TableRegion label="Integrated accounts">
-            <table>
-                <thead>
-                    <tr>
-                        <th scope="col">"Account"</th>
-                        <th scope="col">"Tenant"</th>
-                        <th scope="col">"App"</th>
-                        <th scope="col">"Identity"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Connected"</th>
-                        <th scope="col">"Last verified"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </TableRegion>
+        <DataTable label="Integrated accounts" headings=COLUMNS>{rows}</DataTable>
     }
     .into_any()
 }

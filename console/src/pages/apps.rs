@@ -5,8 +5,16 @@ use leptos::prelude::*;
 use plugboard_shared::AuthMode;
 use plugboard_shared::console::{AppsOverview, CatalogApp, DeploymentInfo};
 
-use crate::components::{AppLabel, Badge, Catalog, CopyButton, PageTitle, TableRegion, loaded};
+use crate::components::{AppLabel, Badge, Catalog, CopyButton, DataTable, Heading, PageTitle, loaded};
 use crate::format;
+
+const COLUMNS: &[Heading] = &[
+    Heading::text("App"),
+    Heading::text("Category"),
+    Heading::text("Auth mode"),
+    Heading::text("Deployments"),
+    Heading::text("Set-up"),
+];
 
 #[component]
 pub fn AppsPage() -> impl IntoView {
@@ -124,24 +132,11 @@ fn CatalogBrowser(apps: Vec<CatalogApp>) -> impl IntoView {
             <p class="muted" role="status">
                 {move || format!("{} of {total} apps", shown.with(Vec::len))}
             </p>
-            <TableRegion label="Catalog">
-                <table>
-                    <thead>
-                        <tr>
-                            <th scope="col">"App"</th>
-                            <th scope="col">"Category"</th>
-                            <th scope="col">"Auth mode"</th>
-                            <th scope="col">"Deployments"</th>
-                            <th scope="col">"Set-up"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        <For each=move || shown.get() key=|app| app.key.clone() let:app>
-                            <CatalogRow app/>
-                        </For>
-                    </tbody>
-                </table>
-            </TableRegion>
+            <DataTable label="Catalog" headings=COLUMNS>
+                <For each=move || shown.get() key=|app| app.key.clone() let:app>
+                    <CatalogRow app/>
+                </For>
+            </DataTable>
         </section>
     }
 }

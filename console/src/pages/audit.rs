@@ -5,9 +5,16 @@ use plugboard_shared::AccountId;
 use plugboard_shared::console::AuditEntry;
 
 use crate::api::Api;
-use crate::components::{PageTitle, TableRegion, Time, loaded};
+use crate::components::{DataTable, Heading, PageTitle, Time, loaded};
 use crate::format;
 use crate::route::Route;
+
+const COLUMNS: &[Heading] = &[
+    Heading::text("When"),
+    Heading::text("Operator"),
+    Heading::text("Action"),
+    Heading::text("Target"),
+];
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -22,19 +29,7 @@ pub fn AuditPage() -> impl IntoView {
             }
             let rows = entries.into_iter().map(|entry| view! { <EntryRow entry/> }).collect_view();
             view! {
-                <TableRegion label="Audit log">
-                    <table>
-                        <thead>
-                            <tr>
-                                <th scope="col">"When"</th>
-                                <th scope="col">"Operator"</th>
-                                <th scope="col">"Action"</th>
-                                <th scope="col">"Target"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </TableRegion>
+                <DataTable label="Audit log" headings=COLUMNS>{rows}</DataTable>
             }
             .into_any()
         })}

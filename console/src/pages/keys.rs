@@ -6,7 +6,17 @@ use leptos::task::spawn_local;
 use plugboard_shared::console::{ApiKeyInfo, CreatedApiKey};
 
 use crate::api::Api;
-use crate::components::{ConfirmDialog, CopyField, Outcome, OutcomeRegion, PageTitle, TableRegion, Time, loaded};
+use crate::components::{
+    ConfirmDialog, CopyField, DataTable, Heading, Outcome, OutcomeRegion, PageTitle, Time, loaded,
+};
+
+const COLUMNS: &[Heading] = &[
+    Heading::text("Label"),
+    Heading::text("Id"),
+    Heading::text("Created"),
+    Heading::text("Last used"),
+    Heading::ACTIONS,
+];
 
 #[component]
 pub fn KeysPage() -> impl IntoView {
@@ -128,20 +138,7 @@ fn KeyTable(
         .map(|key| view! { <KeyRow key outcome reload/> })
         .collect_view();
     view! {
-        <TableRegion label="API keys">
-            <table>
-                <thead>
-                    <tr>
-                        <th scope="col">"Label"</th>
-                        <th scope="col">"Id"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Last used"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </TableRegion>
+        <DataTable label="API keys" headings=COLUMNS>{rows}</DataTable>
     }
     .into_any()
 }

@@ -6,8 +6,18 @@ use leptos::task::spawn_local;
 use plugboard_shared::console::AuthLinkSummary;
 
 use crate::api::{Api, ApiResult};
-use crate::components::{Badge, ConfirmDialog, Outcome, OutcomeRegion, TableRegion, Time, loaded};
+use crate::components::{Badge, ConfirmDialog, DataTable, Heading, Outcome, OutcomeRegion, Time, loaded};
 use crate::route::Route;
+
+const COLUMNS: &[Heading] = &[
+    Heading::text("Tenant"),
+    Heading::text("Owner"),
+    Heading::text("Username"),
+    Heading::text("Created"),
+    Heading::text("Expires"),
+    Heading::text("State"),
+    Heading::ACTIONS,
+];
 
 #[component]
 pub fn LinkList(links: LocalResource<ApiResult<Vec<AuthLinkSummary>>>) -> impl IntoView {
@@ -26,22 +36,7 @@ pub fn LinkList(links: LocalResource<ApiResult<Vec<AuthLinkSummary>>>) -> impl I
                     .map(|link| view! { <LinkRow link outcome reload/> })
                     .collect_view();
                 view! {
-                    <TableRegion label="Recent links">
-                        <table>
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Tenant"</th>
-                                    <th scope="col">"Owner"</th>
-                                    <th scope="col">"Username"</th>
-                                    <th scope="col">"Created"</th>
-                                    <th scope="col">"Expires"</th>
-                                    <th scope="col">"State"</th>
-                                    <th scope="col"><span class="sr-only">"Actions"</span></th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </TableRegion>
+                    <DataTable label="Recent links" headings=COLUMNS>{rows}</DataTable>
                 }
                 .into_any()
             })}

@@ -6,9 +6,17 @@ use leptos::task::spawn_local;
 use plugboard_shared::{AccountId, Delivery, DeliveryTry, WebhookEvent};
 
 use crate::api::Api;
-use crate::components::{Badge, Outcome, OutcomeRegion, PageTitle, TableRegion, Time, loaded};
+use crate::components::{Badge, DataTable, Heading, Outcome, OutcomeRegion, PageTitle, Time, loaded};
 use crate::format;
 use crate::route::Route;
+
+const DELIVERY_COLUMNS: &[Heading] = &[
+    Heading::text("Endpoint"),
+    Heading::num("Attempts"),
+    Heading::text("Delivery"),
+    Heading::text("Last status"),
+    Heading::text("Tries"),
+];
 
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
@@ -75,20 +83,7 @@ fn EventCard(
             .map(|delivery| view! { <DeliveryRow delivery/> })
             .collect_view();
         view! {
-            <TableRegion label=format!("Deliveries of {}", event.event_id)>
-                <table>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Endpoint"</th>
-                            <th scope="col" class="num">"Attempts"</th>
-                            <th scope="col">"Delivery"</th>
-                            <th scope="col">"Last status"</th>
-                            <th scope="col">"Tries"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </TableRegion>
+            <DataTable label=format!("Deliveries of {}", event.event_id) headings=DELIVERY_COLUMNS>{rows}</DataTable>
         }
         .into_any()
     };

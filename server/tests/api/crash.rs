@@ -13,7 +13,7 @@ use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use serde_json::{Value, json};
 
-use crate::helpers::{API_KEY, HOST_ORIGIN};
+use crate::helpers::{API_KEY, HOST_ORIGIN, login_form};
 use crate::process::Plugboard;
 use crate::webhooks::receive_on;
 
@@ -191,23 +191,8 @@ async fn oauth_popup(client: &reqwest::Client, base: &str, token: &str, user: &s
         .ok()?;
     let started = ok_json(started, StatusCode::OK).await?;
     let authorize = location(client.get(started["popup_url"].as_str()?).send().await.ok()?)?;
-    let url = reqwest::Url::parse(&authorize).ok()?;
-    let mut form: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(k, _)| k != "response_type")
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    form.extend([
-        ("username".into(), user.into()),
-        ("password".into(), "pw".into()),
-        ("decision".into(), "allow".into()),
-    ]);
-    let login = client
-        .post(url.as_str().split('?').next()?)
-        .form(&form)
-        .send()
-        .await
-        .ok()?;
+    let (action, form) = login_form(&authorize, user, "allow")?;
+    let login = client.post(action).form(&form).send().await.ok()?;
     let page = client.get(location(login)?).send().await.ok()?;
     if page.status() != StatusCode::OK {
         return None;

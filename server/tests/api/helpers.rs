@@ -460,24 +460,8 @@ impl Browser {
     pub async fn login(&self, authorize_url: &str, username: &str, decision: &str) -> String {
         let (status, _) = self.get(authorize_url).await;
         assert_eq!(status, StatusCode::OK);
-        let url = reqwest::Url::parse(authorize_url).unwrap();
-        let mut form: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(k, _)| k != "response_type")
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        form.extend([
-            ("username".into(), username.into()),
-            ("password".into(), "pw".into()),
-            ("decision".into(), decision.into()),
-        ]);
-        let response = self
-            .client
-            .post(url.as_str().split('?').next().unwrap())
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+        let (action, form) = login_form(authorize_url, username, decision).unwrap();
+        let response = self.client.post(action).form(&form).send().await.unwrap();
         assert!(
             response.status().is_redirection(),
             "login answered {}",
@@ -485,6 +469,23 @@ impl Browser {
         );
         response.headers()["location"].to_str().unwrap().to_owned()
     }
+}
+
+/// Where the sandbox's login page posts, and what it posts when `username` presses
+/// `decision`: the authorize request's parameters plus the typed values.
+pub fn login_form(authorize_url: &str, username: &str, decision: &str) -> Option<(String, Vec<(String, String)>)> {
+    let url = reqwest::Url::parse(authorize_url).ok()?;
+    let mut form: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != "response_type")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    form.extend([
+        ("username".into(), username.into()),
+        ("password".into(), "pw".into()),
+        ("decision".into(), decision.into()),
+    ]);
+    Some((url.as_str().split('?').next()?.to_owned(), form))
 }
 
 pub fn hmac_hex(secret: &str, message: &str) -> String {
