@@ -25,11 +25,13 @@ pub async fn connect(url: &str) -> anyhow::Result<Pool> {
             Box::pin(async move {
                 if sqlite {
                     // WAL lets readers run beside the writer; foreign keys are off by default.
-                    // Checkpoints run in `checkpoint_every`, not in whichever commit crosses
-                    // the WAL's size threshold: that commit's writers would wait for it.
+                    // SQLite's own checkpoint (in the commit that takes the WAL past 1,000
+                    // pages) is what keeps the WAL small: a checkpoint beside a writer that
+                    // never pauses copies the pages but cannot rewind the WAL, which grew by
+                    // 50 MB a second under `POST /link-token` load.
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                         PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 0;",
+                         PRAGMA cache_size = -32768;",
                     )
                     .await?;
                 }
@@ -91,32 +93,6 @@ pub async fn begin_write(pool: &Pool) -> sqlx::Result<sqlx::Transaction<'static,
         pool.begin_with("BEGIN IMMEDIATE").await
     } else {
         pool.begin().await
-    }
-}
-
-/// Copies SQLite's write-ahead log back into the database file every `every`, beside
-/// the writers rather than in their commits (PASSIVE: it never blocks them). PostgreSQL
-/// checkpoints by itself: there this never returns and does nothing.
-pub async fn checkpoint_every(pool: Pool, every: std::time::Duration) {
-    if pool.connect_options().database_url.scheme() != "sqlite" {
-        return std::future::pending().await;
-    }
-    let mut ticks = tokio::time::interval(every);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
-            tracing::warn!(error = %err, "WAL checkpoint failed");
-        }
-    }
-}
-
-/// [`begin_write`] on a connection the caller holds.
-pub async fn begin_write_on(conn: &mut Conn) -> sqlx::Result<sqlx::Transaction<'_, sqlx::Any>> {
-    if conn.backend_name() == "SQLite" {
-        sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await
-    } else {
-        sqlx::Connection::begin(conn).await
     }
 }
 

@@ -19,10 +19,6 @@ use crate::limits::Limits;
 use crate::state::{AppState, Inner, Writes};
 use crate::{db, http, serve};
 
-/// Often enough that SQLite's write-ahead log stays small, rarely enough that copying
-/// it back costs the writers nothing measurable (see `cargo xtask bench`).
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
-
 /// A bound, ready-to-serve server.
 pub struct Server {
     pub addr: SocketAddr,
@@ -90,7 +86,6 @@ impl Server {
         let webhooks = crate::webhooks::run_worker(self.state.clone());
         let maintenance = crate::maintenance::run(self.state.clone());
         let limits = forget_idle_limits(self.state.clone());
-        let checkpoints = db::checkpoint_every(self.state.pool.clone(), CHECKPOINT_EVERY);
         let sessions = self
             .state
             .console_sessions
@@ -104,7 +99,6 @@ impl Server {
             () = maintenance => {}
             () = limits => {}
             () = sessions => {}
-            () = checkpoints => {}
         }
         Ok(())
     }

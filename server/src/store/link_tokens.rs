@@ -2,10 +2,8 @@
 
 use plugboard_shared::{AccountId, DeploymentId, TenantId};
 
-use futures_util::future::BoxFuture;
-
-use crate::db::{Conn, Pool};
-use crate::group_commit::{Rows, placeholders};
+use crate::db::Pool;
+use crate::group_commit::{AnyQuery, Rows};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LinkTokenRow {
@@ -40,34 +38,26 @@ impl LinkTokenRow {
 
 /// Issued tokens are group-committed: many arrive at once (see `group_commit`).
 impl Rows for LinkTokenRow {
-    fn insert_all<'c>(rows: &'c [Self], conn: &'c mut Conn) -> BoxFuture<'c, sqlx::Result<()>> {
-        Box::pin(async move {
-            let sql = format!(
-                "INSERT INTO link_tokens (id, token_hash, tenant_id, deployment_id, category, owner_name, username, \
-                 redirect_uri, created_at, expires_at, revoked_at, account_id, allow_disconnect, created_by) VALUES {}",
-                placeholders(rows.len(), 14)
-            );
-            let mut query = sqlx::query(&sql);
-            for row in rows {
-                query = query
-                    .bind(&row.id)
-                    .bind(&row.token_hash)
-                    .bind(&row.tenant_id)
-                    .bind(&row.deployment_id)
-                    .bind(&row.category)
-                    .bind(&row.owner_name)
-                    .bind(&row.username)
-                    .bind(&row.redirect_uri)
-                    .bind(row.created_at)
-                    .bind(row.expires_at)
-                    .bind(row.revoked_at)
-                    .bind(&row.account_id)
-                    .bind(row.allow_disconnect)
-                    .bind(&row.created_by);
-            }
-            query.execute(conn).await?;
-            Ok(())
-        })
+    const INSERT: &'static str = "INSERT INTO link_tokens (id, token_hash, tenant_id, deployment_id, category, \
+        owner_name, username, redirect_uri, created_at, expires_at, revoked_at, account_id, allow_disconnect, created_by)";
+    const COLUMNS: usize = 14;
+
+    fn bind<'q>(&'q self, query: AnyQuery<'q>) -> AnyQuery<'q> {
+        query
+            .bind(&self.id)
+            .bind(&self.token_hash)
+            .bind(&self.tenant_id)
+            .bind(&self.deployment_id)
+            .bind(&self.category)
+            .bind(&self.owner_name)
+            .bind(&self.username)
+            .bind(&self.redirect_uri)
+            .bind(self.created_at)
+            .bind(self.expires_at)
+            .bind(self.revoked_at)
+            .bind(&self.account_id)
+            .bind(self.allow_disconnect)
+            .bind(&self.created_by)
     }
 }
 

@@ -3,11 +3,9 @@
 
 use plugboard_shared::{AccountId, AccountLogEntry};
 
-use futures_util::future::BoxFuture;
-
 use crate::clock::rfc3339;
 use crate::db::{Conn, Pool};
-use crate::group_commit::{Rows, placeholders};
+use crate::group_commit::{AnyQuery, Rows, insert};
 
 /// What happened, for [`record`].
 pub struct Event<'a> {
@@ -19,7 +17,7 @@ pub struct Event<'a> {
 }
 
 pub async fn record(conn: &mut Conn, account_id: &AccountId, event: Event<'_>, now: i64) -> sqlx::Result<()> {
-    Entry::insert_all(&[Entry::new(account_id.clone(), event, now)], conn).await
+    insert(conn, &[Entry::new(account_id.clone(), event, now)]).await
 }
 
 /// An entry to write later with others (proxied calls log one each: see `group_commit`).
@@ -48,26 +46,19 @@ impl Entry {
 }
 
 impl Rows for Entry {
-    fn insert_all<'c>(entries: &'c [Self], conn: &'c mut Conn) -> BoxFuture<'c, sqlx::Result<()>> {
-        Box::pin(async move {
-            let sql = format!(
-                "INSERT INTO account_logs (account_id, at, action, outcome, status_code, latency_ms, detail) VALUES {}",
-                placeholders(entries.len(), 7)
-            );
-            let mut query = sqlx::query(&sql);
-            for entry in entries {
-                query = query
-                    .bind(&entry.account_id)
-                    .bind(entry.at)
-                    .bind(&entry.action)
-                    .bind(if entry.ok { "ok" } else { "failed" })
-                    .bind(entry.status_code.map(i64::from))
-                    .bind(entry.latency_ms)
-                    .bind(&entry.detail);
-            }
-            query.execute(conn).await?;
-            Ok(())
-        })
+    const INSERT: &'static str =
+        "INSERT INTO account_logs (account_id, at, action, outcome, status_code, latency_ms, detail)";
+    const COLUMNS: usize = 7;
+
+    fn bind<'q>(&'q self, query: AnyQuery<'q>) -> AnyQuery<'q> {
+        query
+            .bind(&self.account_id)
+            .bind(self.at)
+            .bind(&self.action)
+            .bind(if self.ok { "ok" } else { "failed" })
+            .bind(self.status_code.map(i64::from))
+            .bind(self.latency_ms)
+            .bind(&self.detail)
     }
 }
 
