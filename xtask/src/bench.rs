@@ -80,7 +80,9 @@ fn bench(steps: &mut Steps, options: &BenchOptions) -> anyhow::Result<()> {
     })?;
     // The build leaves hundreds of MB for the kernel to write out; a commit's fsync waits
     // behind that, and the load runs would measure the build instead of the server.
-    steps.run("disk: write out what the build left (sync)", || run(&mut Command::new("sync")))?;
+    steps.run("disk: write out what the build left (sync)", || {
+        run(&mut Command::new("sync"))
+    })?;
     let postgres = steps.run("tools: PostgreSQL (durable, as in production)", || {
         Postgres::start(Durability::Full)
     })?;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+use crate::fsync_probe::{self, FsyncTimes};
 use crate::http_client::link_token;
 use crate::server::{Secrets, TestServer};
 use crate::wrk::{self, Load, Measured};
@@ -24,6 +25,8 @@ pub struct RouteLoad {
     pub name: &'static str,
     pub peak: Measured,
     pub half: Measured,
+    /// What the disk did during the half-rate run.
+    pub disk: FsyncTimes,
 }
 
 pub struct LoadFigures {
@@ -50,9 +53,10 @@ impl LoadFigures {
                 100.0 * route.peak.requests_per_sec / self.ceiling.requests_per_sec
             );
             println!(
-                "    at half its peak  {}   ({:.0} % of its peak)",
+                "    at half its peak  {}   ({:.0} % of its peak; {})",
                 route.half,
-                100.0 * route.half.requests_per_sec / route.peak.requests_per_sec
+                100.0 * route.half.requests_per_sec / route.peak.requests_per_sec,
+                route.disk
             );
         }
         println!(
@@ -107,8 +111,8 @@ pub fn measure(server: &TestServer, secrets: &Secrets, backend: &'static str) ->
         ),
     ] {
         let peak = checked(&load)?;
-        let half = checked(&at_rate(&load, peak.requests_per_sec / 2.0))?;
-        routes.push(RouteLoad { name, peak, half });
+        let (half, disk) = fsync_probe::during(|| checked(&at_rate(&load, peak.requests_per_sec / 2.0)))?;
+        routes.push(RouteLoad { name, peak, half, disk });
     }
     let (busy, rss_busy_mb) = wrk::run_sampling(
         &Load {

@@ -8,6 +8,7 @@ mod bench;
 mod build;
 mod connect_bench;
 mod console;
+mod fsync_probe;
 mod http_client;
 mod load_bench;
 mod payload;
