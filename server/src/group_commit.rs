@@ -1,6 +1,6 @@
 //! Group commit for the rows many requests write at once (link tokens, proxy log
 //! entries). One task per kind of row writes them: whatever has queued while the last
-//! transaction was committing goes into the next one, as one multi-row `INSERT`, so one
+//! batch was committing goes into the next one, as one multi-row `INSERT`, so one
 //! statement and one fsync acknowledge them all. Writers of this instance wait in a queue
 //! instead of in SQLite's busy handler, which sleeps in steps of up to 100 ms and made
 //! the tail of `POST /link-token` hundreds of ms long. A caller of

@@ -78,10 +78,10 @@ pub async fn mark_used(pool: &Pool, token_hash: &str, now: i64) -> sqlx::Result<
     Ok(())
 }
 
-/// The newest `limit` tokens, newest first: ids begin with their creation time (tokens
-/// from before ids existed have none, and come last).
+/// The newest `limit` tokens, newest first: ids begin with their creation time, so this
+/// reads the end of their index.
 pub async fn recent(pool: &Pool, limit: i64) -> sqlx::Result<Vec<LinkTokenRow>> {
-    sqlx::query_as("SELECT * FROM link_tokens ORDER BY id DESC NULLS LAST, created_at DESC LIMIT $1")
+    sqlx::query_as("SELECT * FROM link_tokens ORDER BY id DESC LIMIT $1")
         .bind(limit)
         .fetch_all(pool)
         .await

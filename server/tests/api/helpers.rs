@@ -57,17 +57,12 @@ pub async fn spawn_app_env(config_toml: &str, overrides: &[(&str, &str)]) -> any
     })
 }
 
-/// Boots a server on a fresh port over the given configuration file and database.
-async fn start(
-    config_file: &std::path::Path,
-    database_url: &str,
-    overrides: &[(&str, &str)],
-) -> anyhow::Result<(String, JoinHandle<()>, plugboard_server::clock::Clock)> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+/// The settings every test server runs with, as `PLUGBOARD_*` variables, then
+/// `overrides`: later pairs win, and an empty value removes the variable.
+pub fn server_env(base: &str, database_url: &str, overrides: &[(&str, &str)]) -> Vec<(String, String)> {
     let key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
     let env: Vec<(String, String)> = [
-        ("PLUGBOARD_SERVER_PUBLIC_URL", base.clone()),
+        ("PLUGBOARD_SERVER_PUBLIC_URL", base.to_owned()),
         ("PLUGBOARD_SERVER_DATABASE_URL", database_url.to_owned()),
         ("PLUGBOARD_SERVER_ALLOWED_ORIGINS", HOST_ORIGIN.to_owned()),
         (
@@ -93,7 +88,18 @@ async fn start(
         .filter(|(_, v)| v.is_empty())
         .map(|(k, _)| *k)
         .collect();
-    let env: Vec<(String, String)> = env.into_iter().filter(|(k, _)| !unset.contains(&k.as_str())).collect();
+    env.into_iter().filter(|(k, _)| !unset.contains(&k.as_str())).collect()
+}
+
+/// Boots a server on a fresh port over the given configuration file and database.
+async fn start(
+    config_file: &std::path::Path,
+    database_url: &str,
+    overrides: &[(&str, &str)],
+) -> anyhow::Result<(String, JoinHandle<()>, plugboard_server::clock::Clock)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let env = server_env(&base, database_url, overrides);
     let config = Config::from_sources(Some(config_file), &env)?;
     let server = Server::build_on(config, listener).await?;
     let clock = server.state.clock.clone();
@@ -283,6 +289,11 @@ impl TestApp {
             .json()
             .await
             .unwrap()
+    }
+
+    /// What the widget reads of a connect attempt (`GET /widget/attempts/{id}`).
+    pub async fn attempt(&self, token: &str, attempt_id: &str) -> plugboard_shared::AttemptOutcome {
+        self.widget_json(token, &format!("/widget/attempts/{attempt_id}")).await
     }
 
     /// What the built-in sandbox provider has counted (token exchanges, refreshes, calls…).

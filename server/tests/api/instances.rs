@@ -47,9 +47,7 @@ async fn a_connect_started_on_one_instance_finishes_on_the_other() {
 
     let attempt = started["attempt_id"].as_str().unwrap();
     for instance in [&a, &b] {
-        let outcome: AttemptOutcome = instance
-            .widget_json(&token, &format!("/widget/attempts/{attempt}"))
-            .await;
+        let outcome = instance.attempt(&token, attempt).await;
         let AttemptOutcome::Complete { result, payload } = outcome else {
             panic!("{outcome:?}")
         };

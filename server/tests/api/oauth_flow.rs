@@ -29,9 +29,7 @@ async fn allowing_access_stores_a_verified_account_and_tells_the_opener() {
     assert_eq!(account["app"], "sandbox-crm");
     assert!(account.get("credentials").is_none() && account["expires_at"].is_string());
 
-    let outcome: AttemptOutcome = app
-        .widget_json(&token, &format!("/widget/attempts/{}", popup.attempt_id))
-        .await;
+    let outcome = app.attempt(&token, &popup.attempt_id).await;
     assert_eq!(
         outcome,
         AttemptOutcome::Complete {

@@ -4,11 +4,10 @@
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
-use base64::Engine;
 use reqwest::StatusCode;
 use tokio::process::Child;
 
-use crate::helpers::{API_KEY, APP_ID, APP_SECRET, HOST_ORIGIN, TestApp, database};
+use crate::helpers::{TestApp, database, server_env};
 
 pub struct Plugboard {
     /// Drives the process over HTTP, like the in-process servers' tests.
@@ -30,26 +29,10 @@ impl Plugboard {
             .unwrap()
             .port();
         let base = format!("http://127.0.0.1:{port}");
-        let env = [
-            ("PLUGBOARD_SERVER_BIND", format!("127.0.0.1:{port}")),
-            ("PLUGBOARD_SERVER_PUBLIC_URL", base.clone()),
-            ("PLUGBOARD_SERVER_DATABASE_URL", database_url.clone()),
-            ("PLUGBOARD_SERVER_ALLOWED_ORIGINS", HOST_ORIGIN.to_owned()),
-            ("PLUGBOARD_SERVER_SANDBOX", "true".to_owned()),
-            (
-                "PLUGBOARD_MASTER_KEY",
-                base64::engine::general_purpose::STANDARD.encode([42u8; 32]),
-            ),
-            ("PLUGBOARD_SECURITY_API_KEYS", API_KEY.to_owned()),
-            ("PLUGBOARD_SECURITY_APP_ID", APP_ID.to_owned()),
-            ("PLUGBOARD_SECURITY_APP_SECRET", APP_SECRET.to_owned()),
-            ("PLUGBOARD_LIMITS_UNAUTHENTICATED_PER_MINUTE", "100000".to_owned()),
-            ("RUST_LOG", "warn".to_owned()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .chain(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())))
-        .collect();
+        let bind = format!("127.0.0.1:{port}");
+        let mut settings = vec![("PLUGBOARD_SERVER_BIND", bind.as_str()), ("RUST_LOG", "warn")];
+        settings.extend_from_slice(extra);
+        let env = server_env(&base, &database_url, &settings);
         let mut server = Self {
             app: TestApp::for_process(base, database_url, dir),
             env,

@@ -33,9 +33,7 @@ async fn a_failing_token_endpoint_is_a_clear_error_and_the_person_can_retry() {
         let detail = failure.message.as_deref().unwrap_or_default();
         assert!(detail.contains(says), "{user}: {detail}");
         // The widget learns the same from the attempt, and nothing was stored.
-        let outcome: AttemptOutcome = app
-            .widget_json(&token, &format!("/widget/attempts/{}", popup.attempt_id))
-            .await;
+        let outcome = app.attempt(&token, &popup.attempt_id).await;
         assert_eq!(
             outcome,
             AttemptOutcome::Complete {

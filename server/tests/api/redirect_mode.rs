@@ -55,9 +55,7 @@ async fn the_page_comes_back_to_return_to_and_a_fresh_token_reads_the_outcome() 
 
     // The host page loaded again and its backend minted a new token for the same tenant.
     let fresh = app.link_token("mobile").await;
-    let outcome: AttemptOutcome = app
-        .widget_json(&fresh, &format!("/widget/attempts/{}", started.attempt_id))
-        .await;
+    let outcome = app.attempt(&fresh, &started.attempt_id).await;
     let AttemptOutcome::Complete {
         result: ConnectResult::Authorized,
         payload: ResultPayload::Authorization(event),
@@ -96,9 +94,7 @@ async fn a_denied_sign_in_comes_back_too_and_another_browser_does_not() {
         location,
         format!("{return_to}?plugboard_attempt={}", started.attempt_id)
     );
-    let outcome: AttemptOutcome = app
-        .widget_json(&token, &format!("/widget/attempts/{}", started.attempt_id))
-        .await;
+    let outcome = app.attempt(&token, &started.attempt_id).await;
     let AttemptOutcome::Complete {
         result: ConnectResult::Error,
         payload: ResultPayload::Failure(failure),
@@ -114,9 +110,7 @@ async fn a_denied_sign_in_comes_back_too_and_another_browser_does_not() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(response.headers().get("location").is_none());
     assert!(response.text().await.unwrap().contains("another browser"));
-    let outcome: AttemptOutcome = app
-        .widget_json(&token, &format!("/widget/attempts/{}", started.attempt_id))
-        .await;
+    let outcome = app.attempt(&token, &started.attempt_id).await;
     assert_eq!(outcome, AttemptOutcome::Pending);
     assert!(
         app.accounts("tenant_id=mobile").await["items"]

@@ -203,9 +203,7 @@ async fn an_identity_another_account_holds_is_identity_taken_not_a_500() {
         text.contains("alice@sandbox.example") && text.contains("already connected"),
         "{text}"
     );
-    let outcome: AttemptOutcome = app
-        .widget_json(&token, &format!("/widget/attempts/{}", popup.attempt_id))
-        .await;
+    let outcome = app.attempt(&token, &popup.attempt_id).await;
     assert_eq!(
         outcome,
         AttemptOutcome::Complete {
